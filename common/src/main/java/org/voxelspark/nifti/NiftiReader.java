@@ -1,0 +1,780 @@
+package org.voxelspark.nifti;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.voxelspark.error.UserInputException;
+import org.voxelspark.geometry.VoxelLayout;
+
+/**
+ * Reads NIfTI-1 and NIfTI-2 images: single-file {@code .nii}, gzip-compressed or not (detected by
+ * the gzip magic bytes {@code 1f 8b}, never by the name; concatenated gzip members are read as one
+ * stream), in either byte order (detected from {@code sizeof_hdr}), every datatype of
+ * {@link NiftiDatatype}. Header-only {@code .hdr} files ({@code ni1}/{@code ni2}) give their header;
+ * their data (in a separate {@code .img}) is not read.
+ *
+ * <p><b>Values.</b> Data are returned as float32, scaled by {@code scl_slope}/{@code scl_inter}
+ * (computed in double, then rounded once to float), in the requested {@link VoxelLayout}. Header
+ * extensions are skipped: each must have a size that is a positive multiple of 16 and end at or
+ * before {@code vox_offset}.
+ *
+ * <p><b>Errors.</b> Malformed input raises {@link UserInputException} naming the source and the
+ * field: {@code sizeof_hdr}, {@code magic}, {@code dim}, {@code datatype}, {@code bitpix},
+ * {@code vox_offset}, {@code extension}, {@code data} (truncated), {@code gzip} (corrupt stream).
+ * The data size the header claims is checked before any allocation proportional to it: against the
+ * file size for an uncompressed file, against the largest possible deflate expansion (1032:1) of
+ * the compressed size for a gzip file, and, for a stream of unknown length, by growing the result
+ * only as bytes actually arrive.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class NiftiReader {
+  /** deflate cannot expand more than this (RFC 1951: at best 258 bytes per 2 bits, ≈ 1032:1). */
+  private static final long MAX_DEFLATE_RATIO = 1032;
+  /** Arrays beyond this size cannot be allocated by the JVM. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+  private static final int CHUNK_BYTES = 1 << 20;
+  private static final int INITIAL_STREAM_FLOATS = 1 << 22;
+
+  private NiftiReader() {}
+
+  /** Reads the header of a file (compressed or not). */
+  public static NiftiHeader readHeader(Path file) {
+    try (InputStream in = openFile(file)) {
+      return readHeader(in, file.toString());
+    } catch (IOException e) {
+      throw ioError(file.toString(), e);
+    }
+  }
+
+  /**
+   * Reads the header (and skips extensions) from {@code in}, decompressing if it is gzip. The
+   * stream is left positioned somewhere after the header; use {@link #read(InputStream, String)} to
+   * get the data too.
+   */
+  public static NiftiHeader readHeader(InputStream in, String sourceName) {
+    try {
+      return parseHeader(decompressIfGzip(in, sourceName), sourceName).header;
+    } catch (ZipException | EOFException e) {
+      throw streamError(sourceName, e, "header");
+    } catch (IOException e) {
+      throw ioError(sourceName, e);
+    }
+  }
+
+  /** Reads a whole image, volume-major. */
+  public static NiftiImage read(Path file) {
+    return read(file, VoxelLayout.VOLUME_MAJOR);
+  }
+
+  /** Reads a whole image in {@code layout}. */
+  public static NiftiImage read(Path file, VoxelLayout layout) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new UserInputException(file.toString(), "", "file does not exist");
+    } catch (IOException e) {
+      throw ioError(file.toString(), e);
+    }
+    try (InputStream raw = openFile(file)) {
+      return read(raw, file.toString(), layout, size);
+    } catch (IOException e) {
+      throw ioError(file.toString(), e);
+    }
+  }
+
+  /** Reads a whole image from a stream (gzip or not), volume-major. */
+  public static NiftiImage read(InputStream in, String sourceName) {
+    return read(in, sourceName, VoxelLayout.VOLUME_MAJOR, -1);
+  }
+
+  /**
+   * Reads a whole image from a stream in {@code layout}.
+   *
+   * @param storedSize the number of bytes of the stream as stored (compressed size for gzip), or
+   *     −1 if unknown; used to refuse a forged header before allocating
+   */
+  public static NiftiImage read(InputStream in, String sourceName, VoxelLayout layout, long storedSize) {
+    try {
+      BufferedInputStream buffered = buffered(in);
+      boolean gzip = isGzip(buffered);
+      InputStream data = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+      Parsed p = parseHeader(data, sourceName);
+      NiftiHeader h = p.header;
+      requireSingleFile(h, sourceName);
+      long maxDataBytes = -1;
+      if (storedSize >= 0) {
+        maxDataBytes = gzip ? storedSize * MAX_DEFLATE_RATIO : storedSize - h.voxOffset();
+        if (h.dataBytes() > maxDataBytes) {
+          throw truncated(sourceName, h, gzip
+              ? "the compressed file of " + storedSize + " bytes cannot hold it"
+              : "the file has " + Math.max(0, storedSize - h.voxOffset()) + " bytes after vox_offset");
+        }
+      }
+      skipTo(data, p.consumed, h.voxOffset(), sourceName);
+      float[] values = readData(data, sourceName, h, layout, maxDataBytes >= 0);
+      return new NiftiImage(h, values, layout);
+    } catch (ZipException | EOFException e) {
+      throw streamError(sourceName, e, "data");
+    } catch (IOException e) {
+      throw ioError(sourceName, e);
+    }
+  }
+
+  /**
+   * Reads the voxel data that follow a header already consumed from {@code in} (the stream must be
+   * positioned at {@code vox_offset}, i.e. the caller skipped any extension bytes).
+   */
+  public static float[] readData(InputStream in, String sourceName, NiftiHeader h, VoxelLayout layout) {
+    try {
+      return readData(in, sourceName, h, layout, false);
+    } catch (ZipException | EOFException e) {
+      throw streamError(sourceName, e, "data");
+    } catch (IOException e) {
+      throw ioError(sourceName, e);
+    }
+  }
+
+  /**
+   * The stored data bytes exactly as in the file (file byte order, Fortran/NIfTI voxel order), with
+   * no conversion or scaling. For checksums and bit-exact comparisons.
+   */
+  public static byte[] readRawData(Path file) {
+    String name = file.toString();
+    try (InputStream raw = openFile(file)) {
+      long storedSize = Files.size(file);
+      BufferedInputStream buffered = buffered(raw);
+      boolean gzip = isGzip(buffered);
+      InputStream data = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+      Parsed p = parseHeader(data, name);
+      requireSingleFile(p.header, name);
+      long n = p.header.dataBytes();
+      long max = gzip ? storedSize * MAX_DEFLATE_RATIO : storedSize - p.header.voxOffset();
+      if (n > max || n > MAX_ARRAY) {
+        throw truncated(name, p.header, "the file cannot hold that many bytes, or they do not fit one array");
+      }
+      skipTo(data, p.consumed, p.header.voxOffset(), name);
+      byte[] out = new byte[(int) n];
+      readFully(data, out, 0, out.length, name, p.header);
+      return out;
+    } catch (ZipException | EOFException e) {
+      throw streamError(name, e, "data");
+    } catch (IOException e) {
+      throw ioError(name, e);
+    }
+  }
+
+  /**
+   * Reads the z-slab {@code [zStart, zEndExclusive)} of every volume from an uncompressed
+   * {@code .nii} by positioned reads: {@code nx·ny·(zEnd − zStart)} voxels × nt volumes, in
+   * {@code layout} (the slab's own flat index, i fastest, k from 0 at {@code zStart}).
+   *
+   * @throws UserInputException if the file is gzip-compressed (not seekable), or truncated
+   * @throws IllegalArgumentException if the slab is outside {@code [0, nz]} or empty
+   */
+  public static float[] readSlab(SeekableSource src, NiftiHeader h, int zStart, int zEndExclusive, VoxelLayout layout) {
+    String name = src.name();
+    if (zStart < 0 || zEndExclusive > h.nz() || zStart >= zEndExclusive) {
+      throw new IllegalArgumentException("slab [" + zStart + ", " + zEndExclusive + ") outside 0.." + h.nz());
+    }
+    try {
+      byte[] magic = new byte[2];
+      src.readFully(0, magic, 0, 2);
+      if ((magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+        throw new UserInputException(name, "gzip",
+            "a gzip-compressed NIfTI cannot be read by slab (not seekable); read it whole or store it uncompressed");
+      }
+      requireSingleFile(h, name);
+      if (h.voxOffset() + h.dataBytes() > src.size()) {
+        throw truncated(name, h, "the file has " + Math.max(0, src.size() - h.voxOffset()) + " bytes after vox_offset");
+      }
+      NiftiDatatype dt = h.datatype();
+      int bpv = dt.bytesPerVoxel();
+      int comps = dt.components();
+      long plane = (long) h.nx() * h.ny();
+      long slabVoxels = plane * (zEndExclusive - zStart);
+      int nt = h.nt();
+      long total = slabVoxels * nt * comps;
+      if (total > MAX_ARRAY) {
+        throw new UserInputException(name, "dim", "a slab of " + total + " values is too large for one array");
+      }
+      float[] out = new float[(int) total];
+      Converter conv = new Converter(h, layout, slabVoxels, nt);
+      long slabBytes = slabVoxels * bpv;
+      int chunkVoxels = (int) Math.max(1, Math.min(slabVoxels, CHUNK_BYTES / bpv));
+      byte[] buf = new byte[chunkVoxels * bpv];
+      ByteBuffer bb = ByteBuffer.wrap(buf).order(h.byteOrder());
+      for (int t = 0; t < nt; t++) {
+        long fileOffset = h.voxOffset() + ((long) t * h.voxelsPerVolume() + plane * zStart) * bpv;
+        long done = 0;
+        while (done < slabVoxels) {
+          int n = (int) Math.min(chunkVoxels, slabVoxels - done);
+          src.readFully(fileOffset + done * bpv, buf, 0, n * bpv);
+          conv.convert(bb, n, t * slabVoxels + done, out);
+          done += n;
+        }
+        assert done * bpv == slabBytes;
+      }
+      return out;
+    } catch (EOFException e) {
+      throw new UserInputException(name, "data", "truncated: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw ioError(name, e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static InputStream openFile(Path file) throws IOException {
+    try {
+      return Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new UserInputException(file.toString(), "", "file does not exist");
+    }
+  }
+
+  private static BufferedInputStream buffered(InputStream in) {
+    return in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
+  }
+
+  private static boolean isGzip(BufferedInputStream in) throws IOException {
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    return b0 == 0x1f && b1 == 0x8b;
+  }
+
+  private static InputStream decompressIfGzip(InputStream in, String sourceName) throws IOException {
+    BufferedInputStream buffered = buffered(in);
+    return isGzip(buffered) ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+  }
+
+  private static void requireSingleFile(NiftiHeader h, String name) {
+    if (!h.singleFile()) {
+      throw new UserInputException(name, "magic",
+          "a header-only NIfTI (.hdr, data in a separate .img) is not supported; convert it to a single .nii or .nii.gz");
+    }
+  }
+
+  private static final class Parsed {
+    final NiftiHeader header;
+    final long consumed;
+
+    Parsed(NiftiHeader header, long consumed) {
+      this.header = header;
+      this.consumed = consumed;
+    }
+
+  }
+
+  /** Parses the header and the extensions; {@code consumed} = bytes read from {@code in}. */
+  private static Parsed parseHeader(InputStream in, String name) throws IOException {
+    byte[] first = new byte[NiftiHeader.NIFTI1_HEADER_SIZE];
+    int got = readUpTo(in, first, 0, 4);
+    if (got < 4) {
+      throw new UserInputException(name, "sizeof_hdr", "file is empty or shorter than a NIfTI header (" + got + " bytes)");
+    }
+    int le = ByteBuffer.wrap(first, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int be = ByteBuffer.wrap(first, 0, 4).order(ByteOrder.BIG_ENDIAN).getInt();
+    int version;
+    ByteOrder order;
+    if (le == NiftiHeader.NIFTI1_HEADER_SIZE || be == NiftiHeader.NIFTI1_HEADER_SIZE) {
+      version = 1;
+      order = le == NiftiHeader.NIFTI1_HEADER_SIZE ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    } else if (le == NiftiHeader.NIFTI2_HEADER_SIZE || be == NiftiHeader.NIFTI2_HEADER_SIZE) {
+      version = 2;
+      order = le == NiftiHeader.NIFTI2_HEADER_SIZE ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    } else {
+      throw new UserInputException(name, "sizeof_hdr",
+          "is " + le + " (little-endian) / " + be + " (big-endian); a NIfTI-1 header has 348 and NIfTI-2 540: not a NIfTI file");
+    }
+    int size = version == 1 ? NiftiHeader.NIFTI1_HEADER_SIZE : NiftiHeader.NIFTI2_HEADER_SIZE;
+    byte[] hdr = version == 1 ? first : Arrays.copyOf(first, size);
+    int n = readUpTo(in, hdr, 4, size - 4);
+    if (n < size - 4) {
+      throw new UserInputException(name, "header", "truncated: " + (4 + n) + " of " + size + " header bytes");
+    }
+    ByteBuffer b = ByteBuffer.wrap(hdr).order(order);
+    NiftiHeader.Builder hb = version == 1 ? parse1(b, name) : parse2(b, name);
+    hb.version(version).byteOrder(order);
+    NiftiHeader provisional = hb.build();
+    long consumed = size;
+    // extensions: 4 bytes of "extender" after the header, then (esize, ecode, data) records
+    int extensions = 0;
+    long limit = provisional.singleFile() ? provisional.voxOffset() : Long.MAX_VALUE;
+    if (limit >= consumed + 4) {
+      byte[] ext = new byte[8];
+      int e = readUpTo(in, ext, 0, 4);
+      consumed += e;
+      if (e == 4 && ext[0] != 0) {
+        while (consumed + 8 <= limit) {
+          int r = readUpTo(in, ext, 0, 8);
+          consumed += r;
+          if (r < 8) {
+            if (!provisional.singleFile() && r == 0) {
+              break;
+            }
+            throw new UserInputException(name, "extension", "truncated extension record after " + extensions + " extensions");
+          }
+          ByteBuffer eb = ByteBuffer.wrap(ext).order(order);
+          int esize = eb.getInt(0);
+          if (esize < 16 || esize % 16 != 0) {
+            throw new UserInputException(name, "extension",
+                "extension " + (extensions + 1) + " has esize " + esize + "; must be a positive multiple of 16 (≥ 16)");
+          }
+          if (consumed - 8 + esize > limit) {
+            throw new UserInputException(name, "extension",
+                "extension " + (extensions + 1) + " of " + esize + " bytes runs past vox_offset " + limit);
+          }
+          skipFully(in, esize - 8, name);
+          consumed += esize - 8;
+          extensions++;
+        }
+      }
+    }
+    hb.extensionCount(extensions);
+    return new Parsed(hb.build(), consumed);
+  }
+
+  private static NiftiHeader.Builder parse1(ByteBuffer b, String name) {
+    String magic = new String(b.array(), 344, 4, StandardCharsets.ISO_8859_1);
+    boolean single;
+    if (magic.equals("n+1\0")) {
+      single = true;
+    } else if (magic.equals("ni1\0")) {
+      single = false;
+    } else {
+      throw new UserInputException(name, "magic", "is " + printable(magic) + "; NIfTI-1 needs \"n+1\" (or \"ni1\" for .hdr)");
+    }
+    long[] dim = new long[8];
+    for (int d = 0; d < 8; d++) {
+      dim[d] = b.getShort(40 + 2 * d);
+    }
+    NiftiDatatype dt = datatype(b.getShort(70), b.getShort(72), name);
+    double[] pixdim = new double[8];
+    for (int d = 0; d < 8; d++) {
+      pixdim[d] = b.getFloat(76 + 4 * d);
+    }
+    double voxOffset = b.getFloat(108);
+    if (single && (!(voxOffset >= NiftiHeader.NIFTI1_HEADER_SIZE) || voxOffset != Math.floor(voxOffset))) {
+      throw new UserInputException(name, "vox_offset",
+          "is " + voxOffset + "; must be an integer ≥ 348 for a single-file NIfTI-1");
+    }
+    checkDims(dim, name);
+    double[] q = new double[6];
+    for (int i = 0; i < 6; i++) {
+      q[i] = b.getFloat(256 + 4 * i);
+    }
+    double[] srow = new double[12];
+    for (int i = 0; i < 12; i++) {
+      srow[i] = b.getFloat(280 + 4 * i);
+    }
+    return NiftiHeader.builder(1, 1, 1, 1)
+        .singleFile(single)
+        .dims(dim)
+        .datatype(dt)
+        .pixdim(pixdim)
+        .voxOffset(single ? (long) voxOffset : 0)
+        .scaling(b.getFloat(112), b.getFloat(116))
+        .xyztUnits(b.get(123) & 0xff)
+        .calibration(b.getFloat(128), b.getFloat(124))
+        .slice(b.get(122) & 0xff, b.getShort(74), b.getShort(120), b.getFloat(132))
+        .toffset(b.getFloat(136))
+        .description(cString(b.array(), 148, 80))
+        .auxFile(cString(b.array(), 228, 24))
+        .qformCode(b.getShort(252))
+        .sformCode(b.getShort(254))
+        .quaternion(q)
+        .srow(srow)
+        .intent(b.getShort(68), cString(b.array(), 328, 16))
+        .intentParameters(b.getFloat(56), b.getFloat(60), b.getFloat(64))
+        .dimInfo(b.get(39) & 0xff);
+  }
+
+  private static NiftiHeader.Builder parse2(ByteBuffer b, String name) {
+    byte[] a = b.array();
+    String magic = new String(a, 4, 8, StandardCharsets.ISO_8859_1);
+    boolean single;
+    if (magic.equals("n+2\0\r\n\032\n")) {
+      single = true;
+    } else if (magic.equals("ni2\0\r\n\032\n")) {
+      single = false;
+    } else {
+      throw new UserInputException(name, "magic",
+          "is " + printable(magic) + "; NIfTI-2 needs \"n+2\\0\\r\\n\\032\\n\" (the signature may have been damaged by a text-mode transfer)");
+    }
+    long[] dim = new long[8];
+    for (int d = 0; d < 8; d++) {
+      dim[d] = b.getLong(16 + 8 * d);
+    }
+    NiftiDatatype dt = datatype(b.getShort(12), b.getShort(14), name);
+    double[] pixdim = new double[8];
+    for (int d = 0; d < 8; d++) {
+      pixdim[d] = b.getDouble(104 + 8 * d);
+    }
+    long voxOffset = b.getLong(168);
+    if (single && voxOffset < NiftiHeader.NIFTI2_HEADER_SIZE) {
+      throw new UserInputException(name, "vox_offset", "is " + voxOffset + "; must be ≥ 540 for a single-file NIfTI-2");
+    }
+    checkDims(dim, name);
+    double[] q = new double[6];
+    for (int i = 0; i < 6; i++) {
+      q[i] = b.getDouble(352 + 8 * i);
+    }
+    double[] srow = new double[12];
+    for (int i = 0; i < 12; i++) {
+      srow[i] = b.getDouble(400 + 8 * i);
+    }
+    return NiftiHeader.builder(1, 1, 1, 1)
+        .singleFile(single)
+        .dims(dim)
+        .datatype(dt)
+        .pixdim(pixdim)
+        .voxOffset(single ? voxOffset : 0)
+        .scaling(b.getDouble(176), b.getDouble(184))
+        .calibration(b.getDouble(200), b.getDouble(192))
+        .slice(b.getInt(496), b.getLong(224), b.getLong(232), b.getDouble(208))
+        .toffset(b.getDouble(216))
+        .description(cString(a, 240, 80))
+        .auxFile(cString(a, 320, 24))
+        .qformCode(b.getInt(344))
+        .sformCode(b.getInt(348))
+        .quaternion(q)
+        .srow(srow)
+        .xyztUnits(b.getInt(500))
+        .intent(b.getInt(504), cString(a, 508, 16))
+        .intentParameters(b.getDouble(80), b.getDouble(88), b.getDouble(96))
+        .dimInfo(a[524] & 0xff);
+  }
+
+  private static NiftiDatatype datatype(int code, int bitpix, String name) {
+    NiftiDatatype dt = NiftiDatatype.fromCode(code);
+    if (dt == null) {
+      String what = switch (code) {
+        case 1 -> "DT_BINARY (1-bit)";
+        case 1536 -> "DT_FLOAT128";
+        case 2048 -> "DT_COMPLEX256";
+        default -> "unknown";
+      };
+      throw new UserInputException(name, "datatype", "code " + code + " (" + what + ") is not supported");
+    }
+    if (bitpix != dt.bitsPerVoxel()) {
+      throw new UserInputException(name, "bitpix",
+          "is " + bitpix + " but datatype " + dt + " (" + code + ") has " + dt.bitsPerVoxel() + " bits per voxel");
+    }
+    return dt;
+  }
+
+  private static void checkDims(long[] dim, String name) {
+    if (dim[0] < 1 || dim[0] > 7) {
+      throw new UserInputException(name, "dim", "dim[0] (number of dimensions) is " + dim[0] + "; must be 1..7");
+    }
+    long total = 1;
+    for (int d = 1; d <= dim[0]; d++) {
+      if (dim[d] < 1) {
+        throw new UserInputException(name, "dim", "dim[" + d + "] is " + dim[d] + "; every used dimension must be ≥ 1");
+      }
+      if (d <= 3 && dim[d] > Integer.MAX_VALUE) {
+        throw new UserInputException(name, "dim", "dim[" + d + "] = " + dim[d] + " exceeds 2^31-1");
+      }
+      if (total > Long.MAX_VALUE / 64 / dim[d]) {
+        throw new UserInputException(name, "dim", "the dimensions multiply to more than 2^57 voxels");
+      }
+      total *= dim[d];
+    }
+    long nt = 1;
+    for (int d = 4; d <= dim[0]; d++) {
+      nt *= dim[d];
+    }
+    if (nt > Integer.MAX_VALUE) {
+      throw new UserInputException(name, "dim", "more than 2^31-1 volumes");
+    }
+  }
+
+  private static float[] readData(InputStream in, String name, NiftiHeader h, VoxelLayout layout,
+      boolean sizeAlreadyChecked) throws IOException {
+    NiftiDatatype dt = h.datatype();
+    int bpv = dt.bytesPerVoxel();
+    long voxels = h.voxelCount();
+    long total = voxels * dt.components();
+    if (total > MAX_ARRAY) {
+      throw new UserInputException(name, "dim",
+          "the image has " + total + " values, more than one Java array can hold (2^31-1); read it by slab");
+    }
+    Converter conv = new Converter(h, layout, h.voxelsPerVolume(), h.nt());
+    // Without a known size, grow the result as bytes arrive, so a forged header cannot make us
+    // allocate more than the data actually present (times two at most).
+    boolean grow = !sizeAlreadyChecked && total > INITIAL_STREAM_FLOATS;
+    float[] out = new float[(int) (grow ? INITIAL_STREAM_FLOATS : total)];
+    int chunkVoxels = (int) Math.max(1, Math.min(voxels, CHUNK_BYTES / bpv));
+    byte[] buf = new byte[chunkVoxels * bpv];
+    ByteBuffer bb = ByteBuffer.wrap(buf).order(h.byteOrder());
+    long done = 0;
+    float[] staging = null;
+    while (done < voxels) {
+      int n = (int) Math.min(chunkVoxels, voxels - done);
+      int got = readUpTo(in, buf, 0, n * bpv);
+      if (got < n * bpv) {
+        throw truncated(name, h, "the data end after " + ((done * bpv) + got) + " bytes");
+      }
+      if (grow) {
+        // file order into a staging array (volume-major), permuted at the end if needed
+        if (staging == null) {
+          staging = out;
+        }
+        long need = (done + n) * dt.components();
+        if (need > staging.length) {
+          staging = Arrays.copyOf(staging, (int) Math.min(total, Math.max(need, 2L * staging.length)));
+        }
+        new Converter(h, VoxelLayout.VOLUME_MAJOR, h.voxelsPerVolume(), h.nt()).convert(bb, n, done, staging);
+      } else {
+        conv.convert(bb, n, done, out);
+      }
+      done += n;
+    }
+    if (grow) {
+      if (layout == VoxelLayout.VOLUME_MAJOR) {
+        return staging;
+      }
+      return transposeToVoxelMajor(staging, h.voxelsPerVolume(), h.nt(), dt.components());
+    }
+    return out;
+  }
+
+  private static float[] transposeToVoxelMajor(float[] volumeMajor, long v, int nt, int comps) {
+    float[] out = new float[volumeMajor.length];
+    for (int t = 0; t < nt; t++) {
+      for (long q = 0; q < v; q++) {
+        for (int c = 0; c < comps; c++) {
+          out[(int) ((q * nt + t) * comps + c)] = volumeMajor[(int) ((t * v + q) * comps + c)];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Converts stored values of one datatype/byte order into scaled floats at layout positions. */
+  private static final class Converter {
+    private final NiftiDatatype dt;
+    private final double slope;
+    private final double inter;
+    private final boolean scaled;
+    private final VoxelLayout layout;
+    private final long volumeVoxels;
+    private final int nt;
+    private final int comps;
+
+    Converter(NiftiHeader h, VoxelLayout layout, long volumeVoxels, int nt) {
+      this.dt = h.datatype();
+      this.slope = h.effectiveSlope();
+      this.inter = h.effectiveInter();
+      this.scaled = slope != 1 || inter != 0;
+      this.layout = layout;
+      this.volumeVoxels = volumeVoxels;
+      this.nt = nt;
+      this.comps = dt.components();
+    }
+
+    /**
+     * Converts {@code n} voxels from {@code bb} (positions 0..) that are voxels
+     * {@code firstVoxel ..} in file (volume-major) order.
+     */
+    void convert(ByteBuffer bb, int n, long firstVoxel, float[] out) {
+      int values = n * comps;
+      if (layout == VoxelLayout.VOLUME_MAJOR) {
+        int base = (int) (firstVoxel * comps);
+        convertRun(bb, 0, values, out, base);
+        return;
+      }
+      // voxel-major: the run is split at volume boundaries; within a volume, voxel q of volume t
+      // goes to (q·nt + t)·comps.
+      long voxel = firstVoxel;
+      int done = 0;
+      while (done < n) {
+        long t = voxel / volumeVoxels;
+        long q = voxel % volumeVoxels;
+        int run = (int) Math.min(n - done, volumeVoxels - q);
+        for (int r = 0; r < run; r++) {
+          int dst = (int) (((q + r) * nt + t) * comps);
+          convertRun(bb, (done + r) * comps, comps, out, dst);
+        }
+        done += run;
+        voxel += run;
+      }
+    }
+
+    /** Converts {@code count} consecutive values starting at value index {@code src}. */
+    private void convertRun(ByteBuffer bb, int src, int count, float[] out, int dst) {
+      switch (dt) {
+        case UINT8, RGB24, RGBA32 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(bb.get(src + q) & 0xff);
+          }
+        }
+        case INT8 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(bb.get(src + q));
+          }
+        }
+        case INT16 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(bb.getShort((src + q) << 1));
+          }
+        }
+        case UINT16 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(bb.getShort((src + q) << 1) & 0xffff);
+          }
+        }
+        case INT32 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(bb.getInt((src + q) << 2));
+          }
+        }
+        case UINT32 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(Integer.toUnsignedLong(bb.getInt((src + q) << 2)));
+          }
+        }
+        case INT64 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale((double) bb.getLong((src + q) << 3));
+          }
+        }
+        case UINT64 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(unsignedToDouble(bb.getLong((src + q) << 3)));
+          }
+        }
+        case FLOAT32, COMPLEX64 -> {
+          if (scaled) {
+            for (int q = 0; q < count; q++) {
+              out[dst + q] = scale(bb.getFloat((src + q) << 2));
+            }
+          } else {
+            for (int q = 0; q < count; q++) {
+              out[dst + q] = bb.getFloat((src + q) << 2);
+            }
+          }
+        }
+        case FLOAT64, COMPLEX128 -> {
+          for (int q = 0; q < count; q++) {
+            out[dst + q] = scale(bb.getDouble((src + q) << 3));
+          }
+        }
+        default -> throw new IllegalStateException("unhandled datatype " + dt);
+      }
+    }
+
+    private float scale(double stored) {
+      return scaled ? (float) (stored * slope + inter) : (float) stored;
+    }
+  }
+
+  /** The value of an unsigned 64-bit integer, rounded to the nearest double. */
+  static double unsignedToDouble(long x) {
+    if (x >= 0) {
+      return x;
+    }
+    // halve (keeping the lowest bit for correct rounding), convert, double
+    return ((double) ((x >>> 1) | (x & 1))) * 2.0;
+  }
+
+  private static void skipTo(InputStream in, long consumed, long voxOffset, String name) throws IOException {
+    if (voxOffset < consumed) {
+      // can only happen for a .hdr; data are not in this file
+      return;
+    }
+    skipFully(in, voxOffset - consumed, name);
+  }
+
+  private static void skipFully(InputStream in, long n, String name) throws IOException {
+    long left = n;
+    byte[] scratch = null;
+    while (left > 0) {
+      long s = in.skip(left);
+      if (s <= 0) {
+        if (scratch == null) {
+          scratch = new byte[8192];
+        }
+        int r = in.read(scratch, 0, (int) Math.min(scratch.length, left));
+        if (r < 0) {
+          throw new UserInputException(name, "vox_offset", "the file ends before vox_offset (" + (n - left) + " of " + n + " bytes to skip)");
+        }
+        s = r;
+      }
+      left -= s;
+    }
+  }
+
+  private static int readUpTo(InputStream in, byte[] b, int off, int len) throws IOException {
+    int total = 0;
+    while (total < len) {
+      int r = in.read(b, off + total, len - total);
+      if (r < 0) {
+        break;
+      }
+      total += r;
+    }
+    return total;
+  }
+
+  private static void readFully(InputStream in, byte[] b, int off, int len, String name, NiftiHeader h) throws IOException {
+    int got = readUpTo(in, b, off, len);
+    if (got < len) {
+      throw truncated(name, h, "the data end after " + got + " bytes");
+    }
+  }
+
+  private static UserInputException truncated(String name, NiftiHeader h, String detail) {
+    return new UserInputException(name, "data", "truncated: the header (" + h + ") needs "
+        + h.dataBytes() + " data bytes at vox_offset " + h.voxOffset() + ", but " + detail);
+  }
+
+  private static UserInputException streamError(String name, IOException e, String where) {
+    if (e instanceof ZipException || e.getMessage() != null && e.getMessage().contains("Unexpected end of ZLIB")) {
+      return new UserInputException(name, "gzip", "corrupt gzip stream while reading the " + where + ": " + e.getMessage(), e);
+    }
+    return new UserInputException(name, where, "truncated: unexpected end of file (" + e.getMessage() + ")", e);
+  }
+
+  private static RuntimeException ioError(String name, IOException e) {
+    if (e instanceof EOFException || e instanceof ZipException) {
+      return streamError(name, e, "data");
+    }
+    return new UncheckedIOException("reading " + name + ": " + e.getMessage(), e);
+  }
+
+  private static String cString(byte[] a, int off, int len) {
+    int end = off;
+    while (end < off + len && a[end] != 0) {
+      end++;
+    }
+    return new String(a, off, end - off, StandardCharsets.UTF_8);
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c >= 32 && c < 127) {
+        sb.append(c);
+      } else {
+        sb.append(String.format("\\x%02x", (int) c));
+      }
+    }
+    return sb.append('"').toString();
+  }
+}
