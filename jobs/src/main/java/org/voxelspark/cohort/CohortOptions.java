@@ -1,0 +1,20 @@
+package org.voxelspark.cohort;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What to read of a cohort.
+ *
+ * @param participantLabels only these subjects (with or without {@code sub-}); empty for all
+ * @param siteColumn participants column naming the site (default {@code site})
+ * @param task BOLD task label to select (default {@code rest}: files {@code *_task-rest*_bold})
+ */
+public record CohortOptions(List<String> participantLabels, String siteColumn, String task) implements Serializable {
+  public static final String DEFAULT_SITE_COLUMN = "site";
+  public static final String DEFAULT_TASK = "rest";
+
+  public static CohortOptions defaults() {
+    return new CohortOptions(List.of(), DEFAULT_SITE_COLUMN, DEFAULT_TASK);
+  }
+}
