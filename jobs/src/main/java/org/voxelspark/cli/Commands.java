@@ -1,0 +1,202 @@
+package org.voxelspark.cli;
+
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.voxelspark.Version;
+import org.voxelspark.cohort.Cohort;
+import org.voxelspark.cohort.CohortOptions;
+import org.voxelspark.cohort.BidsCohortReader;
+import org.voxelspark.cohort.ManifestCohortReader;
+import org.voxelspark.cohort.Subject;
+import org.voxelspark.config.Config;
+import org.voxelspark.config.OptionSpec;
+import org.voxelspark.config.VoxelsparkOptions;
+import org.voxelspark.participant.ParticipantKernels;
+import org.voxelspark.participant.ParticipantStage;
+import org.voxelspark.participant.RunResult;
+import org.voxelspark.sample.SampleCohortGenerator;
+import org.voxelspark.sample.SampleCohortSpec;
+import org.voxelspark.spark.SparkSessions;
+
+/** The registry of commands. Adding one is a class here and a line in {@link #all()}. */
+final class Commands {
+  /** BIDS-App analysis levels available in the {@code <bids_dir> <output_dir> <level>} form. */
+  static final List<String> LEVELS = List.of("participant");
+
+  private Commands() {}
+
+  static Map<String, Command> all() {
+    Map<String, Command> m = new LinkedHashMap<>();
+    for (Command c : List.of(new Participant(), new Validate(), new Sample(), new VersionCommand())) {
+      m.put(c.name(), c);
+    }
+    return m;
+  }
+
+  /** Reads a BIDS dataset, or a manifest when the path names a .csv file. */
+  static Cohort readCohort(String input, Config config, Configuration hadoop) {
+    CohortOptions options = new CohortOptions(config.get(VoxelsparkOptions.PARTICIPANT_LABEL),
+        config.get(VoxelsparkOptions.SITE_COLUMN), config.get(VoxelsparkOptions.TASK));
+    return input.endsWith(".csv") ? ManifestCohortReader.read(input, hadoop, options) : BidsCohortReader.read(input, hadoop, options);
+  }
+
+  static final class Participant implements Command {
+    @Override
+    public String name() {
+      return "participant";
+    }
+
+    @Override
+    public String summary() {
+      return "per-subject maps of every run (BIDS-App level 'participant')";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of("bids_dir", "output_dir");
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return VoxelsparkOptions.PARTICIPANT;
+    }
+
+    @Override
+    public int run(Invocation inv) {
+      Config c = inv.config();
+      SparkSession spark = SparkSessions.create("voxelspark participant", inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
+      try {
+        Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
+        inv.err().println(cohort.describe());
+        ParticipantStage.Summary s = ParticipantStage.run(spark, cohort, inv.positionals().get(1),
+            new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD)), c.get(VoxelsparkOptions.BLOCK_SIZE),
+            c.get(VoxelsparkOptions.FAIL_FAST), Version.get());
+        long ok = s.succeededRuns();
+        long files = s.runs().stream().mapToLong(r -> r.outputs().size()).sum();
+        long blocks = s.runs().stream().mapToLong(RunResult::blocks).sum();
+        inv.out().println("participant stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
+            + " subjects done (" + blocks + " blocks, " + files + " files) in " + s.outputDir());
+        inv.out().println("  per-run status: " + s.outputDir() + "/" + ParticipantStage.RUNS_TSV);
+        if (!s.failures().isEmpty()) {
+          for (ParticipantStage.Failure f : s.failures()) {
+            inv.err().println("error: " + f.subject() + " (" + f.stage() + "): " + f.message());
+          }
+          inv.err().println(s.failures().size() + " problem(s); see " + s.outputDir() + "/" + ParticipantStage.FAILURES_TSV
+              + ". The other subjects were processed.");
+          return Main.USER_ERROR;
+        }
+        return Main.OK;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  static final class Validate implements Command {
+    @Override
+    public String name() {
+      return "validate";
+    }
+
+    @Override
+    public String summary() {
+      return "read a cohort (BIDS dataset or manifest .csv) and list every problem, without processing";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of("bids_dir");
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return VoxelsparkOptions.VALIDATE;
+    }
+
+    @Override
+    public int run(Invocation inv) {
+      Cohort cohort = readCohort(inv.positionals().get(0), inv.config(), new Configuration());
+      inv.out().println(cohort.describe());
+      for (Subject s : cohort.subjects()) {
+        inv.out().println("  " + s.key() + " site=" + s.site() + " dwi=" + s.dwi().size() + " bold=" + s.bold().size()
+            + (s.isValid() ? "" : "  PROBLEMS: " + s.problems().size()));
+      }
+      int problems = 0;
+      for (Subject s : cohort.invalidSubjects()) {
+        for (var p : s.problems()) {
+          inv.err().println("error: " + s.key() + ": " + p.render());
+          problems++;
+        }
+      }
+      return problems == 0 ? Main.OK : Main.USER_ERROR;
+    }
+  }
+
+  static final class Sample implements Command {
+    @Override
+    public String name() {
+      return "sample";
+    }
+
+    @Override
+    public String summary() {
+      return "generate the sample cohort (simulated HFS patients and controls, 3 sites, known truth)";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of("output_dir");
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return VoxelsparkOptions.SAMPLE;
+    }
+
+    @Override
+    public int run(Invocation inv) {
+      long seed = inv.config().get(VoxelsparkOptions.SEED);
+      SampleCohortSpec demo = SampleCohortSpec.demo(seed);
+      SampleCohortSpec spec = new SampleCohortSpec(seed, demo.sites(), inv.config().get(VoxelsparkOptions.SCALE));
+      try {
+        SampleCohortGenerator.Summary s = SampleCohortGenerator.generate(Paths.get(inv.positionals().get(0)), spec);
+        inv.out().println("sample cohort: " + s.subjects() + " subjects written to " + s.root());
+        return Main.OK;
+      } catch (IllegalArgumentException e) {
+        throw new org.voxelspark.error.UserInputException(inv.positionals().get(0), "", e.getMessage());
+      }
+    }
+  }
+
+  static final class VersionCommand implements Command {
+    @Override
+    public String name() {
+      return "version";
+    }
+
+    @Override
+    public String summary() {
+      return "print the version";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of();
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return List.of();
+    }
+
+    @Override
+    public int run(Invocation inv) {
+      inv.out().println("voxelspark " + Version.get());
+      return Main.OK;
+    }
+  }
+}

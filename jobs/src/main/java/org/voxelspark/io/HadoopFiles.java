@@ -1,0 +1,213 @@
+package org.voxelspark.io;
+
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.AccessControlException;
+import org.voxelspark.error.UserInputException;
+import org.voxelspark.geometry.VoxelLayout;
+import org.voxelspark.nifti.NiftiHeader;
+import org.voxelspark.nifti.NiftiImage;
+import org.voxelspark.nifti.NiftiReader;
+import org.voxelspark.nifti.NiftiWriter;
+import org.voxelspark.nifti.SeekableSource;
+
+/**
+ * The Hadoop {@link FileSystem} side of voxelspark's IO: the same calls serve local paths,
+ * {@code file://} and {@code hdfs://} URIs.
+ *
+ * <p><b>Atomic outputs.</b> {@link #writeAtomically} writes to a hidden temporary file
+ * {@code ._tmp-<uuid>-<name>} in the target directory (names starting with {@code .} or {@code _} are
+ * ignored by Spark and Hadoop readers) and renames it to the final name when complete; on failure
+ * the temporary file is deleted. A reader therefore sees the previous complete file or the new
+ * complete file, never a partial one.
+ */
+public final class HadoopFiles {
+  private HadoopFiles() {}
+
+  /** A functional writer of an output stream. */
+  @FunctionalInterface
+  public interface StreamWriter {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** The path of {@code uri} qualified with its file system's scheme and authority. */
+  public static Path qualify(String uri, Configuration conf) {
+    try {
+      Path p = new Path(uri);
+      return p.getFileSystem(conf).makeQualified(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("resolving " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whole file as UTF-8 text. */
+  public static String readText(String uri, Configuration conf) {
+    Path p = new Path(uri);
+    try (InputStream in = p.getFileSystem(conf).open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (FileNotFoundException e) {
+      throw new UserInputException(uri, "", "file does not exist");
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a whole NIfTI image (gzip or not) in {@code layout}. */
+  public static NiftiImage readNifti(String uri, Configuration conf, VoxelLayout layout) {
+    Path p = new Path(uri);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      FileStatus st = fs.getFileStatus(p);
+      try (InputStream in = fs.open(p, 1 << 16)) {
+        return NiftiReader.read(in, uri, layout, st.getLen());
+      }
+    } catch (FileNotFoundException e) {
+      throw new UserInputException(uri, "", "file does not exist");
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a NIfTI header only. */
+  public static NiftiHeader readNiftiHeader(String uri, Configuration conf) {
+    Path p = new Path(uri);
+    try (InputStream in = p.getFileSystem(conf).open(p)) {
+      return NiftiReader.readHeader(in, uri);
+    } catch (FileNotFoundException e) {
+      throw new UserInputException(uri, "", "file does not exist");
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Positioned reads of a file, for slab reads of uncompressed NIfTI. Close it after use. */
+  public static SeekableSource seekable(String uri, Configuration conf) {
+    Path p = new Path(uri);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      long size = fs.getFileStatus(p).getLen();
+      FSDataInputStream in = fs.open(p);
+      return new SeekableSource() {
+        @Override
+        public String name() {
+          return uri;
+        }
+
+        @Override
+        public long size() {
+          return size;
+        }
+
+        @Override
+        public void readFully(long position, byte[] b, int off, int len) throws IOException {
+          if (position + len > size) {
+            throw new EOFException(uri + ": read of " + len + " bytes at " + position + " past the end (" + size + " bytes)");
+          }
+          in.readFully(position, b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+          in.close();
+        }
+      };
+    } catch (FileNotFoundException e) {
+      throw new UserInputException(uri, "", "file does not exist");
+    } catch (IOException e) {
+      throw new UncheckedIOException("opening " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code uri} atomically (see class doc), creating parent directories. */
+  public static void writeAtomically(String uri, Configuration conf, StreamWriter writer) {
+    Path target = new Path(uri);
+    Path tmp = new Path(target.getParent(), "._tmp-" + UUID.randomUUID() + "-" + target.getName());
+    FileSystem fs;
+    try {
+      fs = target.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("opening the file system of " + uri + ": " + e.getMessage(), e);
+    }
+    try {
+      fs.mkdirs(target.getParent());
+      try (OutputStream out = fs.create(tmp, true)) {
+        writer.write(out);
+      }
+      if (fs.exists(target)) {
+        fs.delete(target, false);
+      }
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("rename of " + tmp + " to " + target + " failed");
+      }
+    } catch (AccessControlException e) {
+      deleteQuietly(fs, tmp);
+      throw new UserInputException(uri, "", "cannot write: permission denied", e);
+    } catch (IOException e) {
+      deleteQuietly(fs, tmp);
+      if (e.getMessage() != null && (e.getMessage().contains("Permission denied") || e.getMessage().contains("Mkdirs failed"))) {
+        throw new UserInputException(uri, "", "cannot write: " + e.getMessage(), e);
+      }
+      throw new UncheckedIOException("writing " + uri + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(fs, tmp);
+      throw e;
+    }
+  }
+
+  /** Writes a NIfTI image atomically; gzip when the name ends with {@code .gz}. */
+  public static void writeNifti(String uri, Configuration conf, NiftiHeader header, float[] data) {
+    boolean gzip = uri.endsWith(".gz");
+    writeAtomically(uri, conf, out -> NiftiWriter.write(header, data, out, gzip));
+  }
+
+  /** Writes UTF-8 text atomically. */
+  public static void writeText(String uri, Configuration conf, String text) {
+    writeAtomically(uri, conf, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Makes sure {@code uri} is a directory we can write into (creating it if needed).
+   *
+   * @throws UserInputException naming the path when it is a file or cannot be created or written
+   */
+  public static void requireWritableDirectory(String uri, Configuration conf) {
+    Path p = new Path(uri);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
+        throw new UserInputException(uri, "", "the output directory is an existing file");
+      }
+      if (!fs.mkdirs(p)) {
+        throw new UserInputException(uri, "", "the output directory cannot be created");
+      }
+      Path probe = new Path(p, "._write-test-" + UUID.randomUUID());
+      try (OutputStream out = fs.create(probe, false)) {
+        out.write(0);
+      }
+      fs.delete(probe, false);
+    } catch (AccessControlException e) {
+      throw new UserInputException(uri, "", "the output directory is not writable: permission denied", e);
+    } catch (IOException e) {
+      throw new UserInputException(uri, "", "the output directory is not writable: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(FileSystem fs, Path p) {
+    try {
+      fs.delete(p, false);
+    } catch (IOException ignored) {
+      // the original failure is reported; a hidden temporary file is ignored by readers
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package org.voxelspark.participant;
+
+import java.io.Serializable;
+import java.util.List;
+import org.voxelspark.error.UserInputException;
+import org.voxelspark.nifti.NiftiHeader;
+
+/**
+ * A run's kernel output reassembled from its blocks into whole volumes, or its failure.
+ *
+ * @param task the run
+ * @param header the input image's header (grid and affine of the outputs)
+ * @param channels values per voxel
+ * @param values {@code voxels × channels}, voxel-major (null when failed)
+ * @param problems why it failed, empty on success
+ * @param errorClass class of the failure, or null
+ * @param blocks number of blocks that were computed
+ */
+public record AssembledRun(RunTask task, NiftiHeader header, int channels, float[] values,
+    List<UserInputException.Problem> problems, String errorClass, int blocks) implements Serializable {
+  public boolean failed() {
+    return !problems.isEmpty();
+  }
+
+  /** Channel {@code c} as one volume, i fastest. */
+  public float[] channel(int c) {
+    int voxels = values.length / channels;
+    float[] out = new float[voxels];
+    for (int v = 0; v < voxels; v++) {
+      out[v] = values[v * channels + c];
+    }
+    return out;
+  }
+}

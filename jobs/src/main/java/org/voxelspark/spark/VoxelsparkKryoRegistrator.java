@@ -1,0 +1,49 @@
+package org.voxelspark.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers every class voxelspark ships between Spark tasks, in one place. Tests run with
+ * {@code spark.kryo.registrationRequired=true}, so a class missing here fails in a unit test rather
+ * than being written with its full name on a cluster.
+ *
+ * <p>Primitive arrays use Kryo's built-in serializers. voxelspark's own records and immutable
+ * classes use Java serialization through Kryo ({@link JavaSerializer}): records have final fields
+ * that Kryo's reflective field serializer cannot set on Java 17, and their bulk payload is primitive
+ * arrays, which Java serialization writes in one block.
+ */
+public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
+  /** voxelspark classes that travel between tasks. */
+  static final Class<?>[] JAVA_SERIALIZED = {
+    org.voxelspark.geometry.Affine.class,
+    org.voxelspark.geometry.VolumeGeometry.class,
+    org.voxelspark.geometry.Box.class,
+    org.voxelspark.geometry.Block.class,
+    org.voxelspark.geometry.BlockGrid.class,
+    org.voxelspark.nifti.NiftiHeader.class,
+    org.voxelspark.error.UserInputException.class,
+    org.voxelspark.error.UserInputException.Problem.class,
+    org.voxelspark.participant.RunTask.class,
+    org.voxelspark.participant.BlockResult.class,
+    org.voxelspark.participant.RunResult.class,
+  };
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(float[].class);
+    kryo.register(double[].class);
+    kryo.register(int[].class);
+    kryo.register(long[].class);
+    kryo.register(boolean[].class);
+    kryo.register(byte[].class);
+    kryo.register(String[].class);
+    kryo.register(Object[].class);
+    kryo.register(java.util.ArrayList.class);
+    kryo.register(scala.collection.mutable.ArraySeq.ofRef.class);
+    for (Class<?> c : JAVA_SERIALIZED) {
+      kryo.register(c, new JavaSerializer());
+    }
+  }
+}
