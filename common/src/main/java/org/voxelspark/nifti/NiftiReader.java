@@ -745,8 +745,12 @@ public final class NiftiReader {
   }
 
   private static UserInputException streamError(String name, IOException e, String where) {
-    if (e instanceof ZipException || e.getMessage() != null && e.getMessage().contains("Unexpected end of ZLIB")) {
+    if (e instanceof ZipException) {
       return new UserInputException(name, "gzip", "corrupt gzip stream while reading the " + where + ": " + e.getMessage(), e);
+    }
+    if (e.getMessage() != null && e.getMessage().contains("Unexpected end of ZLIB")) {
+      return new UserInputException(name, "gzip",
+          "truncated: the gzip stream ends before the " + where + " does (an incomplete upload or copy?)", e);
     }
     return new UserInputException(name, where, "truncated: unexpected end of file (" + e.getMessage() + ")", e);
   }

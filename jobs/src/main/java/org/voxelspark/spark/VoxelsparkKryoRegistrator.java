@@ -28,6 +28,7 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.participant.RunTask.class,
     org.voxelspark.participant.BlockResult.class,
     org.voxelspark.participant.RunResult.class,
+    org.voxelspark.participant.AssembledRun.class,
   };
 
   @Override
