@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -135,7 +136,7 @@ public final class HadoopFiles {
     Path tmp = new Path(target.getParent(), "._tmp-" + UUID.randomUUID() + "-" + target.getName());
     FileSystem fs;
     try {
-      fs = target.getFileSystem(conf);
+      fs = withoutChecksumFiles(target.getFileSystem(conf));
     } catch (IOException e) {
       throw new UncheckedIOException("opening the file system of " + uri + ": " + e.getMessage(), e);
     }
@@ -184,7 +185,7 @@ public final class HadoopFiles {
   public static void requireWritableDirectory(String uri, Configuration conf) {
     Path p = new Path(uri);
     try {
-      FileSystem fs = p.getFileSystem(conf);
+      FileSystem fs = withoutChecksumFiles(p.getFileSystem(conf));
       if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
         throw new UserInputException(uri, "", "the output directory is an existing file");
       }
@@ -201,6 +202,14 @@ public final class HadoopFiles {
     } catch (IOException e) {
       throw new UserInputException(uri, "", "the output directory is not writable: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The local file system without Hadoop's {@code .crc} side files (a derivatives dataset must hold
+   * only its own files); other file systems as they are.
+   */
+  static FileSystem withoutChecksumFiles(FileSystem fs) {
+    return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
   }
 
   private static void deleteQuietly(FileSystem fs, Path p) {

@@ -149,7 +149,8 @@ class ParticipantStageSparkTest {
         }
       }
       try (Stream<Path> files = Files.walk(out)) {
-        assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("._tmp")), "no temporary file left");
+        assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("._tmp") || p.toString().endsWith(".crc")),
+            "no temporary or checksum side file left");
       }
       assertTrue(Files.readString(out.resolve("dataset_description.json")).contains("\"DatasetType\" : \"derivative\""));
     }
