@@ -1,0 +1,100 @@
+package org.voxelspark.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end through the launcher the README uses ({@code deploy/bin/voxelspark}) on the packaged
+ * application jar and Spark's jars: generate the sample cohort, run the participant stage in local
+ * mode, and check the outputs; then a cohort with a broken subject: exit code 1, one error line,
+ * the other subjects done. Also checks the shaded jar for cluster use.
+ */
+class LauncherIT {
+  private static final Path ROOT = Path.of(System.getProperty("voxelspark.repo.root", "..")).toAbsolutePath().normalize();
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  private Run voxelspark(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("deploy/bin/voxelspark").toString());
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("VOXELSPARK_DRIVER_MEMORY", "2g");
+    File out = tmp.resolve("stdout-" + System.nanoTime()).toFile();
+    File err = tmp.resolve("stderr-" + System.nanoTime()).toFile();
+    pb.redirectOutput(out).redirectError(err);
+    Process p = pb.start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("voxelspark " + String.join(" ", args) + " did not finish in 300 s");
+    }
+    return new Run(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8), Files.readString(err.toPath(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void sampleCohortThroughTheParticipantStage() throws Exception {
+    Path cohort = tmp.resolve("cohort");
+    Run sample = voxelspark("sample", cohort.toString(), "--scale", "tiny");
+    assertEquals(0, sample.code(), sample.err());
+    Path out = tmp.resolve("derivatives");
+    Run participant = voxelspark(cohort.toString(), out.toString(), "participant", "--block-size", "8", "--", "--master", "local[2]");
+    assertEquals(0, participant.code(), participant.err());
+    assertTrue(participant.out().contains("participant stage: 56 of 56 runs of 28 subjects done"), participant.out());
+    assertTrue(participant.err().contains("--block-size             = 8"), "effective configuration logged: " + participant.err());
+    assertFalse(participant.err().contains("WARN  org.apache.spark") || participant.err().contains(" INFO  org.apache"),
+        "Spark's own logging is quiet: " + participant.err());
+    for (String f : new String[] {"dataset_description.json", "failures.tsv", "participant_runs.tsv",
+        "sub-01/dwi/sub-01_desc-meanb0_dwiref.nii.gz", "sub-01/dwi/sub-01_desc-meanb0_dwiref.json",
+        "sub-28/func/sub-28_task-rest_boldref.nii.gz", "sub-28/func/sub-28_task-rest_desc-tsnr_boldmap.nii.gz"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    assertEquals(1, Files.readAllLines(out.resolve("failures.tsv")).size(), "header only: nothing failed");
+
+    // one subject's BOLD is truncated: reported, the others finish, exit code 1, no stack trace
+    Path bold = cohort.resolve("sub-05/func/sub-05_task-rest_bold.nii.gz");
+    byte[] b = Files.readAllBytes(bold);
+    Files.write(bold, Arrays.copyOf(b, b.length - 100));
+    Path out2 = tmp.resolve("derivatives2");
+    Run broken = voxelspark(cohort.toString(), out2.toString(), "participant", "--participant-label", "04,05,06");
+    assertEquals(1, broken.code(), broken.err());
+    assertTrue(broken.err().contains("error: sub-05 (participant:bold): " + bold.toUri().toString().replace("file:///", "file:/")),
+        broken.err());
+    assertFalse(broken.err().contains("\tat "), "no stack trace without --debug");
+    assertTrue(broken.out().contains("participant stage: 5 of 6 runs of 3 subjects done"), broken.out());
+  }
+
+  @Test
+  void shadedApplicationJarIsFitForSparkSubmit() throws IOException {
+    Path jar;
+    try (Stream<Path> s = Files.list(ROOT.resolve("deploy/target"))) {
+      jar = s.filter(p -> p.getFileName().toString().startsWith("voxelspark-app-")).findFirst().orElseThrow();
+    }
+    try (JarFile j = new JarFile(jar.toFile())) {
+      assertEquals("org.voxelspark.cli.Main", j.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertTrue(j.getEntry("org/voxelspark/cli/Main.class") != null);
+      assertTrue(j.getEntry("org/voxelspark/nifti/NiftiReader.class") != null);
+      assertTrue(j.getEntry("org/apache/commons/math3/linear/RealMatrix.class") != null, "compile dependencies shaded in");
+      assertTrue(j.stream().noneMatch(e -> e.getName().startsWith("org/apache/spark/")), "Spark is provided, not shaded");
+      assertTrue(j.stream().noneMatch(e -> e.getName().startsWith("org/apache/hadoop/")), "Hadoop is provided, not shaded");
+      assertTrue(j.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|DSA|RSA)")), "no signature files");
+      assertTrue(j.stream().noneMatch(e -> e.getName().endsWith("module-info.class")), "no module-info");
+    }
+  }
+}
