@@ -514,10 +514,13 @@ public final class NiftiReader {
       throw new UserInputException(name, "dim",
           "the image has " + total + " values, more than one Java array can hold (2^31-1); read it by slab");
     }
-    Converter conv = new Converter(h, layout, h.voxelsPerVolume(), h.nt());
     // Without a known size, grow the result as bytes arrive, so a forged header cannot make us
     // allocate more than the data actually present (times two at most).
     boolean grow = !sizeAlreadyChecked && total > INITIAL_STREAM_FLOATS;
+    if (!grow && layout == VoxelLayout.VOXEL_MAJOR && h.nt() > 1) {
+      return readVoxelMajor(in, name, h);
+    }
+    Converter conv = new Converter(h, layout, h.voxelsPerVolume(), h.nt());
     float[] out = new float[(int) (grow ? INITIAL_STREAM_FLOATS : total)];
     int chunkVoxels = (int) Math.max(1, Math.min(voxels, CHUNK_BYTES / bpv));
     byte[] buf = new byte[chunkVoxels * bpv];
@@ -554,12 +557,75 @@ public final class NiftiReader {
     return out;
   }
 
+  /** Volumes converted per group when reading voxel-major: each voxel's run of them is one cache line. */
+  private static final int VOLUME_GROUP = 16;
+  /** Voxels per tile of the transposition of a grown stream into voxel-major order. */
+  private static final int SCATTER_TILE = 256;
+
+  /**
+   * Reads a 4D series into voxel-major order: {@value #VOLUME_GROUP} volumes at a time are converted
+   * into a volume-major staging array, then scattered so that each voxel's values of the group are
+   * written as one contiguous run (a cache line) instead of one value per cache line.
+   */
+  private static float[] readVoxelMajor(InputStream in, String name, NiftiHeader h) throws IOException {
+    NiftiDatatype dt = h.datatype();
+    int bpv = dt.bytesPerVoxel();
+    int comps = dt.components();
+    long volume = h.voxelsPerVolume();
+    int nt = h.nt();
+    float[] out = new float[(int) (volume * nt * comps)];
+    int group = Math.min(nt, VOLUME_GROUP);
+    float[] staging = new float[(int) (volume * group * comps)];
+    int chunkVoxels = (int) Math.max(1, Math.min(volume, CHUNK_BYTES / bpv));
+    byte[] buf = new byte[chunkVoxels * bpv];
+    ByteBuffer bb = ByteBuffer.wrap(buf).order(h.byteOrder());
+    Converter conv = new Converter(h, VoxelLayout.VOLUME_MAJOR, volume, group);
+    for (int t0 = 0; t0 < nt; t0 += group) {
+      int g = Math.min(group, nt - t0);
+      long groupVoxels = volume * g;
+      long done = 0;
+      while (done < groupVoxels) {
+        int n = (int) Math.min(chunkVoxels, groupVoxels - done);
+        int got = readUpTo(in, buf, 0, n * bpv);
+        if (got < n * bpv) {
+          throw truncated(name, h, "the data end after " + ((t0 * volume + done) * bpv + got) + " bytes");
+        }
+        conv.convert(bb, n, done, staging);
+        done += n;
+      }
+      if (comps == 1) {
+        // each voxel's g values are one contiguous run of the destination; the g source streams
+        // are sequential in q
+        for (int q = 0; q < volume; q++) {
+          int d = q * nt + t0;
+          for (int k = 0, s2 = q; k < g; k++, s2 += (int) volume) {
+            out[d + k] = staging[s2];
+          }
+        }
+      } else {
+        for (long q = 0; q < volume; q++) {
+          for (int k = 0; k < g; k++) {
+            int d = (int) ((q * nt + t0 + k) * comps);
+            int s2 = (int) ((k * volume + q) * comps);
+            for (int c = 0; c < comps; c++) {
+              out[d + c] = staging[s2 + c];
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private static float[] transposeToVoxelMajor(float[] volumeMajor, long v, int nt, int comps) {
     float[] out = new float[volumeMajor.length];
-    for (int t = 0; t < nt; t++) {
-      for (long q = 0; q < v; q++) {
-        for (int c = 0; c < comps; c++) {
-          out[(int) ((q * nt + t) * comps + c)] = volumeMajor[(int) ((t * v + q) * comps + c)];
+    for (long q0 = 0; q0 < v; q0 += SCATTER_TILE) {
+      long q1 = Math.min(v, q0 + SCATTER_TILE);
+      for (int t = 0; t < nt; t++) {
+        for (long q = q0; q < q1; q++) {
+          for (int c = 0; c < comps; c++) {
+            out[(int) ((q * nt + t) * comps + c)] = volumeMajor[(int) ((t * v + q) * comps + c)];
+          }
         }
       }
     }
