@@ -71,14 +71,7 @@ public final class BidsCohortReader {
       Path datasetBval = new Path(rootPath, "dwi.bval");
       Path datasetBvec = new Path(rootPath, "dwi.bvec");
 
-      Set<String> wanted = new LinkedHashSet<>();
-      for (String l : options.participantLabels()) {
-        for (String part : l.split(",")) {
-          if (!part.isBlank()) {
-            wanted.add(Labels.stripPrefix(part.trim(), "sub"));
-          }
-        }
-      }
+      Set<String> wanted = options.wantedLabels();
       Map<String, Path> subjectDirs = new LinkedHashMap<>();
       for (FileStatus st : sorted(fs.listStatus(rootPath))) {
         String name = st.getPath().getName();

@@ -17,4 +17,20 @@ public record CohortOptions(List<String> participantLabels, String siteColumn, S
   public static CohortOptions defaults() {
     return new CohortOptions(List.of(), DEFAULT_SITE_COLUMN, DEFAULT_TASK);
   }
+
+  /**
+   * The requested subject labels without {@code sub-}, each once, in the order given (entries may
+   * themselves be comma-separated lists); empty for "all subjects".
+   */
+  public java.util.Set<String> wantedLabels() {
+    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+    for (String l : participantLabels) {
+      for (String part : l.split(",")) {
+        if (!part.isBlank()) {
+          wanted.add(Labels.stripPrefix(part.trim(), "sub"));
+        }
+      }
+    }
+    return wanted;
+  }
 }

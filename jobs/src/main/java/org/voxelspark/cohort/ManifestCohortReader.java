@@ -59,14 +59,7 @@ public final class ManifestCohortReader {
         cohortProblems.add(new Problem(source, "header", "needs a 'dwi' and/or a 'bold' column"));
       }
       UserInputException.throwIfAny(cohortProblems);
-      Set<String> wanted = new java.util.LinkedHashSet<>();
-      for (String l : options.participantLabels()) {
-        for (String part : l.split(",")) {
-          if (!part.isBlank()) {
-            wanted.add(Labels.stripPrefix(part.trim(), "sub"));
-          }
-        }
-      }
+      Set<String> wanted = options.wantedLabels();
       // covariates: one row per participant, for the ParticipantsTable
       StringBuilder table = new StringBuilder();
       List<String> covariateColumns = columns.stream().filter(c -> !FILE_COLUMNS.contains(c)).toList();
