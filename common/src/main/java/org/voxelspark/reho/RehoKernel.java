@@ -1,0 +1,133 @@
+package org.voxelspark.reho;
+
+import org.voxelspark.geometry.Box;
+import org.voxelspark.kernel.BlockKernel;
+
+/**
+ * Regional homogeneity (ReHo, Zang et al. 2004): Kendall's coefficient of concordance W of a voxel's
+ * time series with those of its neighbours.
+ *
+ * <p><b>Definition.</b> For a voxel, let the K voxels of its {@link Neighbourhood} that lie in the
+ * volume and in the mask (the voxel included) each have their n time points ranked; R_i is the sum
+ * of the K ranks at time i. Then
+ * <pre>
+ *   S = Σ_i R_i² − (Σ_i R_i)² / n          (= Σ_i (R_i − R̄)²)
+ *   W = 12·S / (K²·(n³ − n))                 without tie correction
+ *   W = 12·S / (K²·(n³ − n) − K·ΣT)          with tie correction, ΣT = Σ (t³ − t) over the tie
+ *                                            groups of all K series
+ * </pre>
+ * W ∈ [0, 1]; identical series give 1 (a voxel alone, K = 1, also gives 1 without ties).
+ *
+ * <p><b>Edge cases.</b> Voxels outside the mask: 0. With a preset that zeroes the volume's edge
+ * (DPABI, C-PAC): voxels with i, j or k on the first or last plane: 0. A zero or negative
+ * denominator: 0. Constant series: 0 with mean or ceil ranks (all ranks equal, S = 0); 1 with
+ * the AFNI rule, whose last tie group keeps ranks 1..n (3dReHo's own result). Ranks are summed in the fixed order
+ * of {@link Neighbourhood#offsets()}, in double precision, so a voxel's W is the same whatever block
+ * it is computed in.
+ *
+ * <p><b>Block use.</b> Halo 1. The kernel ranks every in-mask voxel of the halo box once (no
+ * allocation per voxel), then computes W for the core voxels. One instance per thread.
+ */
+public final class RehoKernel implements BlockKernel {
+  private static final long serialVersionUID = 1L;
+
+  private final RehoPreset preset;
+  private final Neighbourhood neighbourhood;
+  private final int nx;
+  private final int ny;
+  private final int nz;
+
+  /**
+   * @param nx volume size along i (for the edge rule), likewise ny, nz
+   */
+  public RehoKernel(RehoPreset preset, Neighbourhood neighbourhood, int nx, int ny, int nz) {
+    this.preset = preset;
+    this.neighbourhood = neighbourhood;
+    this.nx = nx;
+    this.ny = ny;
+    this.nz = nz;
+  }
+
+  @Override
+  public int halo() {
+    return 1;
+  }
+
+  @Override
+  public int channels() {
+    return 1;
+  }
+
+  @Override
+  public void compute(float[] series, int n, Box halo, Box core, boolean[] mask, float[] out) {
+    int hv = halo.voxelCount();
+    float[] ranks = new float[hv * n];
+    double[] tieSums = new double[hv];
+    Ranker ranker = new Ranker(n, preset.ranking());
+    for (int v = 0; v < hv; v++) {
+      if (mask == null || mask[v]) {
+        tieSums[v] = ranker.rank(series, v * n, ranks, v * n);
+      }
+    }
+    int[][] offsets = neighbourhood.offsets();
+    int sx = halo.sizeI();
+    int sxy = sx * halo.sizeJ();
+    int[] delta = new int[offsets.length];
+    for (int m = 0; m < offsets.length; m++) {
+      delta[m] = offsets[m][0] + sx * offsets[m][1] + sxy * offsets[m][2];
+    }
+    double[] r = new double[n];
+    double n3 = (double) n * n * n - n;
+    for (int k = core.k0(); k < core.k1(); k++) {
+      for (int j = core.j0(); j < core.j1(); j++) {
+        for (int i = core.i0(); i < core.i1(); i++) {
+          int o = core.localIndex(i, j, k);
+          int c = halo.localIndex(i, j, k);
+          if (mask != null && !mask[c]
+              || preset.zeroOnVolumeEdge() && (i == 0 || j == 0 || k == 0 || i == nx - 1 || j == ny - 1 || k == nz - 1)) {
+            out[o] = 0f;
+            continue;
+          }
+          java.util.Arrays.fill(r, 0);
+          int members = 0;
+          double tieSum = 0;
+          for (int m = 0; m < offsets.length; m++) {
+            int a = i + offsets[m][0];
+            int b = j + offsets[m][1];
+            int d = k + offsets[m][2];
+            if (a < 0 || b < 0 || d < 0 || a >= nx || b >= ny || d >= nz) {
+              continue;
+            }
+            int u = c + delta[m];
+            if (mask != null && !mask[u]) {
+              continue;
+            }
+            members++;
+            tieSum += tieSums[u];
+            int base = u * n;
+            for (int t = 0; t < n; t++) {
+              r[t] += ranks[base + t];
+            }
+          }
+          double sum = 0;
+          double sumSq = 0;
+          for (int t = 0; t < n; t++) {
+            sum += r[t];
+            sumSq += r[t] * r[t];
+          }
+          double s = sumSq - sum * sum / n;
+          double denominator = (double) members * members * n3 - (preset.tieCorrection() ? members * tieSum : 0);
+          out[o] = denominator > 0 ? (float) (12 * s / denominator) : 0f;
+        }
+      }
+    }
+  }
+
+  /** ReHo of a whole volume: the kernel with the whole grid as one block. */
+  public float[] computeVolume(float[] voxelMajorSeries, int n, boolean[] mask) {
+    Box whole = Box.of(nx, ny, nz);
+    float[] out = new float[whole.voxelCount()];
+    compute(voxelMajorSeries, n, whole, whole, mask, out);
+    return out;
+  }
+}
