@@ -6,15 +6,26 @@ import org.voxelspark.qc.TemporalStatistics;
 
 /**
  * {@link TemporalStatistics} as a {@link BlockKernel}: channels mean, SD, tSNR of every core voxel
- * over the selected volumes (all when null). Voxelwise: halo 0. Voxels outside the mask get 0.
+ * over the selected volumes (all when null). Voxelwise: halo 0. With {@code zeroOutsideMask}, voxels
+ * outside the mask get 0; without, every voxel is computed (reference images are wanted whole).
  */
 public final class TemporalStatisticsKernel implements BlockKernel {
   private static final long serialVersionUID = 1L;
   private final int[] selectedVolumes;
+  private final boolean zeroOutsideMask;
 
-  /** @param selectedVolumes volumes to use (e.g. the b0 volumes), or null for all */
+  /** Masked: voxels outside the mask get 0. @param selectedVolumes volumes to use, or null for all */
   public TemporalStatisticsKernel(int[] selectedVolumes) {
+    this(selectedVolumes, true);
+  }
+
+  /**
+   * @param selectedVolumes volumes to use (e.g. the b0 volumes), or null for all
+   * @param zeroOutsideMask whether voxels outside the mask get 0 (else they are computed too)
+   */
+  public TemporalStatisticsKernel(int[] selectedVolumes, boolean zeroOutsideMask) {
     this.selectedVolumes = selectedVolumes == null ? null : selectedVolumes.clone();
+    this.zeroOutsideMask = zeroOutsideMask;
   }
 
   @Override
@@ -31,13 +42,13 @@ public final class TemporalStatisticsKernel implements BlockKernel {
   public void compute(float[] series, int nt, Box halo, Box core, boolean[] mask, float[] out) {
     int n = core.voxelCount();
     float[] coreSeries = new float[n * nt];
-    boolean[] coreMask = mask == null ? null : new boolean[n];
+    boolean[] coreMask = mask == null || !zeroOutsideMask ? null : new boolean[n];
     for (int k = core.k0(); k < core.k1(); k++) {
       for (int j = core.j0(); j < core.j1(); j++) {
         int src = halo.localIndex(core.i0(), j, k);
         int dst = core.localIndex(core.i0(), j, k);
         System.arraycopy(series, src * nt, coreSeries, dst * nt, core.sizeI() * nt);
-        if (mask != null) {
+        if (coreMask != null) {
           System.arraycopy(mask, src, coreMask, dst, core.sizeI());
         }
       }

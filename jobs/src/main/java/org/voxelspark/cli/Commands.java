@@ -73,7 +73,7 @@ final class Commands {
         Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
         inv.err().println(cohort.describe());
         ParticipantStage.Summary s = ParticipantStage.run(spark, cohort, inv.positionals().get(1),
-            new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD)), c.get(VoxelsparkOptions.BLOCK_SIZE),
+            kernels(c), c.get(VoxelsparkOptions.BLOCK_SIZE),
             c.get(VoxelsparkOptions.FAIL_FAST), Version.get());
         long ok = s.succeededRuns();
         long files = s.runs().stream().mapToLong(r -> r.outputs().size()).sum();
@@ -94,6 +94,18 @@ final class Commands {
         spark.stop();
       }
     }
+  }
+
+  /** The participant kernels from the options; an empty or inverted ALFF band is a user error. */
+  static ParticipantKernels kernels(Config c) {
+    double low = c.get(VoxelsparkOptions.ALFF_LOW_HZ);
+    double high = c.get(VoxelsparkOptions.ALFF_HIGH_HZ);
+    if (!(high > low)) {
+      throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.ALFF_HIGH_HZ.flagName(),
+          high + " Hz must be above " + VoxelsparkOptions.ALFF_LOW_HZ.flagName() + " " + low + " Hz");
+    }
+    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.REHO_PRESET),
+        c.get(VoxelsparkOptions.REHO_NEIGHBOURS), low, high);
   }
 
   static final class Validate implements Command {

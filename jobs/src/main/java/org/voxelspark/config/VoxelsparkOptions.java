@@ -2,6 +2,9 @@ package org.voxelspark.config;
 
 import java.util.List;
 import org.voxelspark.dti.GradientTable;
+import org.voxelspark.reho.AlffKernel;
+import org.voxelspark.reho.Neighbourhood;
+import org.voxelspark.reho.RehoPreset;
 import org.voxelspark.sample.SampleCohortSpec;
 
 /**
@@ -21,6 +24,14 @@ public final class VoxelsparkOptions {
       "edge of the cubic voxel blocks the volumes are cut into, in voxels", 32, 4, 512);
   public static final OptionSpec<Double> B0_THRESHOLD = OptionSpec.ofDouble("b0-threshold",
       "largest b-value (s/mm^2) treated as b = 0", GradientTable.DEFAULT_B0_THRESHOLD, 0, 1000);
+  public static final OptionSpec<RehoPreset> REHO_PRESET = OptionSpec.ofEnum("reho-preset",
+      "ReHo conventions of the tool to match (ties, tie correction, volume edge)", RehoPreset.class, RehoPreset.DPABI);
+  public static final OptionSpec<Neighbourhood> REHO_NEIGHBOURS = OptionSpec.ofEnum("reho-neighbours",
+      "ReHo neighbourhood: faces, + edges, + corners", Neighbourhood.class, Neighbourhood.NN27);
+  public static final OptionSpec<Double> ALFF_LOW_HZ = OptionSpec.ofDouble("alff-low-hz",
+      "lower edge of the ALFF band, Hz", AlffKernel.DEFAULT_LOW_HZ, 0, 10);
+  public static final OptionSpec<Double> ALFF_HIGH_HZ = OptionSpec.ofDouble("alff-high-hz",
+      "upper edge of the ALFF band, Hz", AlffKernel.DEFAULT_HIGH_HZ, 0, 10);
   public static final OptionSpec<Boolean> FAIL_FAST = OptionSpec.ofFlag("fail-fast",
       "stop at the first subject that fails instead of recording it and going on");
   public static final OptionSpec<Integer> N_CPUS = OptionSpec.ofInt("n-cpus",
@@ -33,7 +44,8 @@ public final class VoxelsparkOptions {
 
   /** Options of the participant stage. */
   public static final List<OptionSpec<?>> PARTICIPANT =
-      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, FAIL_FAST, N_CPUS);
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
+          ALFF_HIGH_HZ, FAIL_FAST, N_CPUS);
   /** Options of {@code validate}. */
   public static final List<OptionSpec<?>> VALIDATE = List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK);
   /** Options of {@code sample}. */
@@ -41,5 +53,6 @@ public final class VoxelsparkOptions {
 
   /** Every option of every command, each once, in documentation order. */
   public static final List<OptionSpec<?>> ALL =
-      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, FAIL_FAST, N_CPUS, SEED, SCALE);
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
+          ALFF_HIGH_HZ, FAIL_FAST, N_CPUS, SEED, SCALE);
 }

@@ -1,15 +1,21 @@
 package org.voxelspark.participant;
 
 import java.io.Serializable;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.voxelspark.kernel.BlockKernel;
-import org.voxelspark.nifti.NiftiHeader;
+import org.voxelspark.nifti.NiftiImage;
 
 /**
- * Chooses (and validates the inputs of) the kernel of a run, on the executor that reads it.
+ * Plans (and validates the inputs of) a run on the executor that read it: the kernel and the mask.
  * Validation failures are {@link org.voxelspark.error.UserInputException}s naming the file.
  */
 @FunctionalInterface
 public interface KernelFactory extends Serializable {
-  BlockKernel create(RunTask task, NiftiHeader header, Configuration conf);
+  /** @param image the run's image, voxel-major */
+  RunPlan plan(RunTask task, NiftiImage image, Configuration conf);
+
+  /** The settings behind a kind's maps, for their JSON sidecars. */
+  default Map<String, Object> parameters(RunKind kind) {
+    return Map.of();
+  }
 }

@@ -52,7 +52,8 @@ public final class ParticipantFunctions {
         if (h.datatype().components() != 1) {
           throw new UserInputException(task.nifti(), "datatype", h.datatype() + " is not a scalar image");
         }
-        BlockKernel kernel = factory.create(task, h, conf.get());
+        RunPlan plan = factory.plan(task, image, conf.get());
+        BlockKernel kernel = plan.kernel();
         int nt = h.nt();
         BlockGrid grid = BlockGrid.regular(h.nx(), h.ny(), h.nz(), blockSize, blockSize, blockSize, kernel.halo());
         float[] series = image.data();
@@ -60,7 +61,8 @@ public final class ParticipantFunctions {
           float[] haloSeries = BlockGrid.extract(series, h.nx(), h.ny(), h.nz(), nt, VoxelLayout.VOXEL_MAJOR, b.halo(),
               VoxelLayout.VOXEL_MAJOR);
           float[] values = new float[b.core().voxelCount() * kernel.channels()];
-          kernel.compute(haloSeries, nt, b.halo(), b.core(), null, values);
+          boolean[] haloMask = plan.mask() == null ? null : BlockGrid.extractMask(plan.mask(), h.nx(), h.ny(), h.nz(), b.halo());
+          kernel.compute(haloSeries, nt, b.halo(), b.core(), haloMask, values);
           out.add(new Tuple2<>(task, new BlockResult(b.id(), b.core(), kernel.channels(), values, List.of(), null)));
         }
       } catch (UserInputException e) {
@@ -110,17 +112,19 @@ public final class ParticipantFunctions {
   }
 
   /** Writes each assembled run's maps; returns what was written or why the run failed. */
-  public static JavaRDD<RunResult> write(JavaRDD<AssembledRun> runs, SerializableConfiguration conf, String softwareVersion) {
-    return runs.map(writeOutputs(conf, softwareVersion));
+  public static JavaRDD<RunResult> write(JavaRDD<AssembledRun> runs, KernelFactory kernels, SerializableConfiguration conf,
+      String softwareVersion) {
+    return runs.map(writeOutputs(kernels, conf, softwareVersion));
   }
 
-  private static Function<AssembledRun, RunResult> writeOutputs(SerializableConfiguration conf, String version) {
+  private static Function<AssembledRun, RunResult> writeOutputs(KernelFactory kernels, SerializableConfiguration conf,
+      String version) {
     return run -> {
       if (run.failed()) {
         return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0);
       }
       try {
-        return new RunResult(run.task(), ParticipantOutputs.write(run, conf.get(), version), List.of(), null, run.blocks());
+        return new RunResult(run.task(), ParticipantOutputs.write(run, kernels.parameters(run.task().kind()), conf.get(), version), List.of(), null, run.blocks());
       } catch (UserInputException e) {
         return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks());
       }

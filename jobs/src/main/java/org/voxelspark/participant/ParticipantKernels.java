@@ -1,52 +1,138 @@
 package org.voxelspark.participant;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.voxelspark.dti.GradientTable;
 import org.voxelspark.error.UserInputException;
+import org.voxelspark.geometry.Box;
 import org.voxelspark.io.HadoopFiles;
-import org.voxelspark.kernel.BlockKernel;
+import org.voxelspark.kernel.CompositeKernel;
+import org.voxelspark.kernel.MaskKernel;
 import org.voxelspark.kernel.TemporalStatisticsKernel;
 import org.voxelspark.nifti.NiftiHeader;
+import org.voxelspark.nifti.NiftiImage;
+import org.voxelspark.qc.BrainMask;
+import org.voxelspark.qc.TemporalStatistics;
+import org.voxelspark.reho.AlffKernel;
+import org.voxelspark.reho.Neighbourhood;
+import org.voxelspark.reho.RehoKernel;
+import org.voxelspark.reho.RehoPreset;
 
 /**
- * The participant stage's kernels and the validation of each run's inputs.
+ * The participant stage's kernels, channel layout and input validation.
  *
- * <p>DWI: the image must be 4D; the {@code .bval}/{@code .bvec} must match its volumes
- * ({@link GradientTable}); the kernel is the temporal mean of the b = 0 volumes. BOLD: the image
- * must be 4D with at least {@value #MIN_BOLD_VOLUMES} volumes; the repetition time comes from the
- * JSON sidecar or the header ({@code pixdim[4]}); when both are given they must agree within
- * {@value #TR_RELATIVE_TOLERANCE} (relative), and one of them is required. The kernel is the
- * temporal mean, SD and tSNR over all volumes.
+ * <p><b>DWI</b>: 4D; the {@code .bval}/{@code .bvec} must match its volumes ({@link GradientTable}).
+ * Channels: {@link #DWI_MEAN_B0} (mean of the b = 0 volumes, every voxel), {@link #DWI_MASK}.
+ *
+ * <p><b>BOLD</b>: 4D with at least {@value #MIN_BOLD_VOLUMES} volumes; the repetition time comes
+ * from the JSON sidecar or the header ({@code pixdim[4]}), which must agree within
+ * {@value #TR_RELATIVE_TOLERANCE} (relative) when both are given. Channels: {@link #BOLD_MEAN} and
+ * {@link #BOLD_TSNR} (every voxel), {@link #BOLD_REHO} (Kendall's W, {@link RehoKernel}),
+ * {@link #BOLD_ALFF} and {@link #BOLD_FALFF} ({@link AlffKernel}), {@link #BOLD_MASK}.
+ *
+ * <p><b>Masks</b>: {@link BrainMask#fromReference} of the run's mean b0 image (DWI) or of its
+ * temporal mean, excluding constant series (BOLD). ReHo neighbours outside the mask are left out.
  *
  * @param b0Threshold largest b-value (s/mm²) treated as b = 0
+ * @param rehoPreset ReHo conventions
+ * @param neighbourhood ReHo neighbourhood
+ * @param alffLowHz lower edge of the ALFF band, Hz
+ * @param alffHighHz upper edge of the ALFF band, Hz
  */
-public record ParticipantKernels(double b0Threshold) implements KernelFactory {
-  /** Fewest BOLD volumes accepted (a temporal SD and later band-pass filters need a series). */
+public record ParticipantKernels(double b0Threshold, RehoPreset rehoPreset, Neighbourhood neighbourhood, double alffLowHz,
+    double alffHighHz) implements KernelFactory {
+  /** Fewest BOLD volumes accepted (ranks and spectra need a series). */
   public static final int MIN_BOLD_VOLUMES = 10;
   /** Largest relative disagreement accepted between the sidecar's and the header's TR. */
   public static final double TR_RELATIVE_TOLERANCE = 0.01;
 
+  /** DWI channels. */
+  public static final int DWI_MEAN_B0 = 0;
+  public static final int DWI_MASK = 3;
+  /** BOLD channels. */
+  public static final int BOLD_MEAN = 0;
+  public static final int BOLD_TSNR = 2;
+  public static final int BOLD_REHO = 3;
+  public static final int BOLD_ALFF = 4;
+  public static final int BOLD_FALFF = 5;
+  public static final int BOLD_MASK = 6;
+
+  /** DPABI-compatible defaults: b0 ≤ 50, DPABI ReHo at 27 neighbours, ALFF band 0.01–0.08 Hz. */
+  public static ParticipantKernels defaults() {
+    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, RehoPreset.DPABI, Neighbourhood.NN27,
+        AlffKernel.DEFAULT_LOW_HZ, AlffKernel.DEFAULT_HIGH_HZ);
+  }
+
   @Override
-  public BlockKernel create(RunTask task, NiftiHeader header, Configuration conf) {
+  public RunPlan plan(RunTask task, NiftiImage image, Configuration conf) {
+    NiftiHeader header = image.header();
     if (header.ndim() < 4 || header.nt() < 2) {
       throw new UserInputException(task.nifti(), "dim", "is " + (header.ndim() < 4 ? "3D" : "4D with 1 volume")
           + "; a " + task.kind() + " run must be a 4D series");
     }
+    int nt = header.nt();
+    int voxels = (int) header.voxelsPerVolume();
     return switch (task.kind()) {
       case DWI -> {
         GradientTable g = GradientTable.parse(HadoopFiles.readText(task.bval(), conf), task.bval(),
-            HadoopFiles.readText(task.bvec(), conf), task.bvec(), header.nt(), b0Threshold);
-        yield new TemporalStatisticsKernel(g.b0Volumes());
+            HadoopFiles.readText(task.bvec(), conf), task.bvec(), nt, b0Threshold);
+        float[] stats = wholeVolumeStatistics(image, g.b0Volumes());
+        boolean[] mask = BrainMask.fromReference(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), null);
+        yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel())), mask);
       }
       case BOLD -> {
-        if (header.nt() < MIN_BOLD_VOLUMES) {
-          throw new UserInputException(task.nifti(), "dim[4]", "has " + header.nt() + " volumes; a BOLD run needs at least "
-              + MIN_BOLD_VOLUMES);
+        if (nt < MIN_BOLD_VOLUMES) {
+          throw new UserInputException(task.nifti(), "dim[4]", "has " + nt + " volumes; a BOLD run needs at least " + MIN_BOLD_VOLUMES);
         }
-        repetitionTimeSeconds(task, header);
-        yield new TemporalStatisticsKernel(null);
+        double tr = repetitionTimeSeconds(task, header);
+        if (alffHighHz > 0.5 / tr) {
+          throw new UserInputException(task.nifti(), "RepetitionTime", "TR " + tr + " s puts the Nyquist frequency ("
+              + 0.5 / tr + " Hz) below the ALFF band's upper edge " + alffHighHz + " Hz");
+        }
+        float[] stats = wholeVolumeStatistics(image, null);
+        boolean[] mask = BrainMask.fromReference(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels),
+            channel(stats, TemporalStatistics.CHANNEL_SD, voxels));
+        yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(null, false),
+            new RehoKernel(rehoPreset, neighbourhood, header.nx(), header.ny(), header.nz()),
+            new AlffKernel(tr, alffLowHz, alffHighHz), new MaskKernel())), mask);
       }
     };
+  }
+
+  @Override
+  public Map<String, Object> parameters(RunKind kind) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    if (kind == RunKind.DWI) {
+      p.put("B0ThresholdSmm2", b0Threshold);
+    } else {
+      p.put("ReHoPreset", rehoPreset.name());
+      p.put("ReHoNeighbourhood", neighbourhood.size());
+      p.put("ReHoTieRanking", rehoPreset.ranking().name());
+      p.put("ReHoTieCorrection", rehoPreset.tieCorrection());
+      p.put("ReHoVolumeEdgeZero", rehoPreset.zeroOnVolumeEdge());
+      p.put("ALFFConvention", "DPABI: linear detrend, zero-pad to 2^k, mean of 2|FFT|/n over the band");
+      p.put("ALFFBandHz", List.of(alffLowHz, alffHighHz));
+    }
+    p.put("BrainMask", "Otsu threshold of the " + (kind == RunKind.DWI ? "mean b0" : "temporal mean, non-constant series"));
+    return p;
+  }
+
+  private static float[] wholeVolumeStatistics(NiftiImage image, int[] volumes) {
+    NiftiHeader h = image.header();
+    Box whole = Box.of(h.nx(), h.ny(), h.nz());
+    float[] out = new float[whole.voxelCount() * TemporalStatistics.CHANNELS];
+    new TemporalStatisticsKernel(volumes, false).compute(image.data(), h.nt(), whole, whole, null, out);
+    return out;
+  }
+
+  private static float[] channel(float[] values, int c, int voxels) {
+    float[] out = new float[voxels];
+    for (int v = 0; v < voxels; v++) {
+      out[v] = values[v * TemporalStatistics.CHANNELS + c];
+    }
+    return out;
   }
 
   /** The run's TR in seconds, validated as described in the class doc. */

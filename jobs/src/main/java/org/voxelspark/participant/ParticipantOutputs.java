@@ -23,12 +23,14 @@ public final class ParticipantOutputs {
   private ParticipantOutputs() {}
 
   /** Writes the maps of {@code run}; returns the URIs written (NIfTI then JSON per map). */
-  public static List<String> write(AssembledRun run, Configuration conf, String version) throws java.io.IOException {
+  public static List<String> write(AssembledRun run, Map<String, Object> parameters, Configuration conf, String version)
+      throws java.io.IOException {
     List<String> written = new ArrayList<>();
     NiftiHeader in = run.header();
     for (DerivativeNames map : DerivativeNames.of(run.task().kind())) {
       String file = new Path(run.task().outputDir(), map.fileName(run.task().name())).toString();
       NiftiHeader h = NiftiHeader.builder(in.geometry(), 1)
+          .datatype(map.datatype())
           .intent(NiftiHeader.INTENT_ESTIMATE, map.suffix().length() > 16 ? map.suffix().substring(0, 16) : map.suffix())
           .description("voxelspark " + version + ": " + map.description())
           .build();
@@ -38,6 +40,7 @@ public final class ParticipantOutputs {
       sidecar.put("Description", map.description());
       sidecar.put("Units", map.units());
       sidecar.put("Sources", List.of(run.task().nifti()));
+      sidecar.putAll(parameters);
       sidecar.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));
       String json = file.substring(0, file.length() - ".nii.gz".length()) + ".json";
       HadoopFiles.writeText(json, conf, JSON.writeValueAsString(sidecar) + "\n");

@@ -25,8 +25,6 @@ import org.voxelspark.geometry.Box;
 import org.voxelspark.geometry.VoxelLayout;
 import org.voxelspark.io.SerializableConfiguration;
 import org.voxelspark.kernel.BlockKernel;
-import org.voxelspark.kernel.TemporalStatisticsKernel;
-import org.voxelspark.dti.GradientTable;
 import org.voxelspark.nifti.NiftiImage;
 import org.voxelspark.nifti.NiftiReader;
 import org.voxelspark.sample.SampleCohortGenerator;
@@ -43,6 +41,7 @@ class ParticipantStageSparkTest {
   static Path cohortDir;
   static Cohort cohort;
   static SparkSession spark;
+  static final ParticipantKernels KERNELS = ParticipantKernels.defaults();
 
   @BeforeAll
   static void cohort() {
@@ -86,7 +85,7 @@ class ParticipantStageSparkTest {
     SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
     for (int blockSize : new int[] {5, 8}) { // 8 divides 16 and 24 but not 20, 19, 14, 12; 5 divides 20 only
       List<AssembledRun> runs = ParticipantFunctions.assemble(ParticipantFunctions.computeBlocks(jsc.parallelize(tasks, 3),
-          (task, header, c) -> new Identity(header.nt()), blockSize, conf, true), 2, conf).collect();
+          (task, image, c) -> new RunPlan(new Identity(image.header().nt()), null), blockSize, conf, true), 2, conf).collect();
       assertEquals(tasks.size(), runs.size());
       for (AssembledRun r : runs) {
         assertFalse(r.failed(), r.problems().toString());
@@ -111,7 +110,7 @@ class ParticipantStageSparkTest {
     Cohort c = BidsCohortReader.read(broken.toString(), new Configuration(), CohortOptions.defaults());
     for (int blockSize : new int[] {6, 32}) {
       Path out = tmp.resolve("out" + blockSize);
-      ParticipantStage.Summary s = ParticipantStage.run(spark, c, out.toString(), new ParticipantKernels(50), blockSize, false, "test");
+      ParticipantStage.Summary s = ParticipantStage.run(spark, c, out.toString(), KERNELS, blockSize, false, "test");
       assertEquals(8, s.succeededRuns(), "all but the two broken runs");
       List<String> failures = Files.readAllLines(out.resolve(ParticipantStage.FAILURES_TSV));
       assertEquals("subject\tstage\terror_class\tmessage", failures.get(0));
@@ -127,15 +126,17 @@ class ParticipantStageSparkTest {
         }
         RunTask t = r.task();
         NiftiImage input = NiftiReader.read(Path.of(java.net.URI.create(t.nifti())), VoxelLayout.VOXEL_MAJOR);
-        int[] selected = null;
-        if (t.kind() == RunKind.DWI) {
-          selected = GradientTable.parse(Files.readString(Path.of(java.net.URI.create(t.bval()))), "bval",
-              Files.readString(Path.of(java.net.URI.create(t.bvec()))), "bvec", input.header().nt(), 50).b0Volumes();
+        RunPlan plan = KERNELS.plan(t, input, new Configuration());
+        int inMask = 0;
+        for (boolean b2 : plan.mask()) {
+          inMask += b2 ? 1 : 0;
         }
-        TemporalStatisticsKernel k = new TemporalStatisticsKernel(selected);
+        assertTrue(inMask > plan.mask().length / 10 && inMask < plan.mask().length * 9 / 10,
+            t.name() + ": a brain mask neither empty nor everything (" + inMask + " of " + plan.mask().length + ")");
         Box whole = Box.of(input.header().nx(), input.header().ny(), input.header().nz());
-        float[] expected = new float[whole.voxelCount() * k.channels()];
-        k.compute(input.data(), input.header().nt(), whole, whole, null, expected);
+        int channels = plan.kernel().channels();
+        float[] expected = new float[whole.voxelCount() * channels];
+        plan.kernel().compute(input.data(), input.header().nt(), whole, whole, plan.mask(), expected);
         for (DerivativeNames map : DerivativeNames.of(t.kind())) {
           Path file = Path.of(java.net.URI.create(t.outputDir())).resolve(map.fileName(t.name()));
           assertTrue(Files.isRegularFile(file.resolveSibling(file.getFileName().toString().replace(".nii.gz", ".json"))));
@@ -143,7 +144,7 @@ class ParticipantStageSparkTest {
           assertTrue(written.header().affine().approximatelyEquals(input.header().affine(), 1e-4), "same grid");
           float[] exp = new float[whole.voxelCount()];
           for (int v = 0; v < exp.length; v++) {
-            exp[v] = expected[v * k.channels() + map.channel()];
+            exp[v] = expected[v * channels + map.channel()];
           }
           assertArrayEquals(exp, written.data(), t.name() + " " + map.suffix() + " block size " + blockSize);
         }
