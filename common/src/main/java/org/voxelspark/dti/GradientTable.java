@@ -20,7 +20,10 @@ import org.voxelspark.geometry.Affine;
  * b0 volumes: their b-value is taken as 0 and their direction ignored. At least one is required.
  *
  * <p><b>Directions.</b> Directions of diffusion-weighted volumes are normalised to unit length; a
- * (near-)zero vector at b &gt; threshold is an error. They are stored as given, in FSL's image frame:
+ * (near-)zero vector at b &gt; threshold is an error. The vector's squared norm scales the b-value:
+ * {@link #effectiveBval(int)} = b·|g|², as MRtrix3 does by default ({@code -bvalue_scaling}) and as
+ * DIPY does implicitly by using the vectors as stored; text files with 6 decimals leave norms of
+ * 1 ± 1e-5, which would otherwise shift diffusivities by as much. They are stored as given, in FSL's image frame:
  * the frame of the voxel axes, with x flipped when the image's affine has a positive determinant
  * (FSL's radiological convention). {@link #worldDirections(Affine)} gives them in world (RAS+)
  * space: {@code g_world = R·F·v}, R the affine's linear part with unit columns, F = diag(−1, 1, 1)
@@ -39,11 +42,13 @@ public final class GradientTable implements Serializable {
 
   private final double[] bvals;
   private final double[] bvecs; // 3 per volume, unit (0 for b0)
+  private final double[] normSquared; // |g|² as stored (0 for b0)
   private final double b0Threshold;
 
-  private GradientTable(double[] bvals, double[] bvecs, double b0Threshold) {
+  private GradientTable(double[] bvals, double[] bvecs, double[] normSquared, double b0Threshold) {
     this.bvals = bvals;
     this.bvecs = bvecs;
+    this.normSquared = normSquared;
     this.b0Threshold = b0Threshold;
   }
 
@@ -84,6 +89,7 @@ public final class GradientTable implements Serializable {
     }
     UserInputException.throwIfAny(problems);
     double[] bv = b.clone();
+    double[] norm2 = new double[volumes];
     int b0 = 0;
     for (int q = 0; q < volumes; q++) {
       if (bv[q] < 0) {
@@ -103,12 +109,13 @@ public final class GradientTable implements Serializable {
       for (int c = 0; c < 3; c++) {
         v[3 * q + c] /= n;
       }
+      norm2[q] = n * n;
     }
     if (b0 == 0) {
       problems.add(new Problem(bvalSource, "b0", "no b = 0 volume (no b-value ≤ " + b0Threshold + " s/mm²): the signal cannot be normalised"));
     }
     UserInputException.throwIfAny(problems);
-    return new GradientTable(bv, v, b0Threshold);
+    return new GradientTable(bv, v, norm2, b0Threshold);
   }
 
   private static double[] numbers(String text, String source, List<Problem> problems) {
@@ -166,6 +173,11 @@ public final class GradientTable implements Serializable {
   /** b-value of volume q in s/mm² (0 for b0 volumes). */
   public double bval(int q) {
     return bvals[q];
+  }
+
+  /** The b-value the signal model uses: b·|g|² with g as stored (0 for b0 volumes), s/mm². */
+  public double effectiveBval(int q) {
+    return bvals[q] * normSquared[q];
   }
 
   public boolean isB0(int q) {

@@ -25,6 +25,9 @@ class GradientTableTest {
     assertEquals(1000, g.bval(1));
     assertEquals(1.0, g.bvec(1, 0), 1e-12, "normalised");
     assertEquals(0.6, g.bvec(2, 1), 1e-12);
+    assertEquals(4000, g.effectiveBval(1), 1e-9, "b scaled by |g|^2 = 4 (the stored vector (2,0,0))");
+    assertEquals(1000, g.effectiveBval(2), 1e-9);
+    assertEquals(0, g.effectiveBval(0), "b0");
     GradientTable columns = GradientTable.parse("5\n1000\n1000\n0", "x.bval", "0 0 0\n2 0 0\n0 .6 .8\n0 0 0", "x.bvec", 4, 50);
     for (int q = 0; q < 4; q++) {
       for (int c = 0; c < 3; c++) {

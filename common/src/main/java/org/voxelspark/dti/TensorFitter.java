@@ -1,0 +1,214 @@
+package org.voxelspark.dti;
+
+import org.voxelspark.linalg.SymmetricEigen3;
+
+/**
+ * Fits the diffusion tensor of a {@link TensorModel} to one voxel's signal at a time, with
+ * preallocated scratch space: nothing is allocated per voxel. Not thread-safe: one per thread.
+ *
+ * <p><b>Output</b> ({@link #fit}) is {@value #OUTPUTS} doubles: the tensor in {@link TensorComponent}
+ * order ({@link #TENSOR}, mm²/s), S0 ({@link #S0}), FA ({@link #FA}, dimensionless), MD, AD, RD
+ * ({@link #MD}, {@link #AD}, {@link #RD}, mm²/s), the eigenvalues λ1 ≥ λ2 ≥ λ3 ({@link #EVALS}, after
+ * clipping when the settings clip) and the unit principal eigenvector V1 in the FSL image frame
+ * ({@link #V1}; its sign is arbitrary).
+ *
+ * <p><b>Definitions.</b> FA = √(½·((λ1−λ2)² + (λ2−λ3)² + (λ3−λ1)²) / (λ1² + λ2² + λ3²)), 0 when
+ * every eigenvalue is 0; MD = (λ1 + λ2 + λ3)/3; AD = λ1; RD = (λ2 + λ3)/2 (Basser and Pierpaoli 1996).
+ *
+ * <p><b>Degenerate voxels.</b> A NaN or infinite sample: every output NaN. With the MRtrix floor, a
+ * voxel with no positive sample: every output NaN (as MRtrix writes). All-zero or negative signal
+ * with the DIPY floor: the floor makes the log signal constant, the tensor 0 and (after clipping)
+ * FA 0, MD = AD = RD = the minimum diffusivity.
+ */
+public final class TensorFitter {
+  public static final int TENSOR = 0;
+  public static final int S0 = 6;
+  public static final int FA = 7;
+  public static final int MD = 8;
+  public static final int AD = 9;
+  public static final int RD = 10;
+  public static final int EVALS = 11;
+  public static final int V1 = 14;
+  public static final int OUTPUTS = 17;
+
+  private final TensorModel model;
+  private final int n;
+  private final double[] y;
+  private final double[] w;
+  private final double[] a;
+  private final double[] rhs;
+  private final double[] p = new double[7];
+  private final SymmetricEigen3 eigen = new SymmetricEigen3();
+
+  public TensorFitter(TensorModel model) {
+    this.model = model;
+    this.n = model.volumes();
+    y = new double[n];
+    w = new double[n];
+    a = new double[n * 7];
+    rhs = new double[n];
+  }
+
+  /**
+   * Fits the voxel whose n samples are {@code signal[offset .. offset+n)} and writes
+   * {@value #OUTPUTS} values to {@code out[outOffset ..]}.
+   */
+  public void fit(float[] signal, int offset, double[] out, int outOffset) {
+    TensorModel.Settings s = model.settings();
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      double v = signal[offset + i];
+      if (!Double.isFinite(v)) {
+        fillNaN(out, outOffset);
+        return;
+      }
+      max = Math.max(max, v);
+    }
+    double floor;
+    if (s.floor() == TensorModel.SignalFloor.RELATIVE_TO_MAX) {
+      if (!(max > 0)) {
+        fillNaN(out, outOffset);
+        return;
+      }
+      floor = 1e-6 * max;
+    } else {
+      floor = s.minSignal();
+    }
+    for (int i = 0; i < n; i++) {
+      double v = Math.max(signal[offset + i], floor);
+      w[i] = v;
+      y[i] = Math.log(v);
+    }
+    double[] design = model.design();
+    switch (s.method()) {
+      case OLS -> ols();
+      case WLS -> {
+        ols();
+        predictedWeights(design);
+        weightedSolve(design);
+      }
+      case IWLS -> {
+        weightedSolve(design); // weights: the measured (floored) signal
+        for (int r = 0; r < s.reweightings(); r++) {
+          predictedWeights(design);
+          weightedSolve(design);
+        }
+      }
+    }
+    metrics(out, outOffset);
+  }
+
+  private void ols() {
+    double[] pinv = model.pinv();
+    for (int r = 0; r < 7; r++) {
+      double acc = 0;
+      int base = r * n;
+      for (int i = 0; i < n; i++) {
+        acc += pinv[base + i] * y[i];
+      }
+      p[r] = acc;
+    }
+  }
+
+  /** w_i = exp(B_i·p): the predicted signal. */
+  private void predictedWeights(double[] design) {
+    for (int i = 0; i < n; i++) {
+      double acc = 0;
+      for (int c = 0; c < 7; c++) {
+        acc += design[7 * i + c] * p[c];
+      }
+      w[i] = Math.exp(acc);
+    }
+  }
+
+  /** p = argmin Σ w_i² (y_i − B_i·p)², by Householder QR of the row-weighted design. */
+  private void weightedSolve(double[] design) {
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < 7; c++) {
+        a[7 * i + c] = w[i] * design[7 * i + c];
+      }
+      rhs[i] = w[i] * y[i];
+    }
+    for (int j = 0; j < 7; j++) {
+      double norm = 0;
+      for (int i = j; i < n; i++) {
+        norm += a[7 * i + j] * a[7 * i + j];
+      }
+      norm = Math.sqrt(norm);
+      if (norm == 0) {
+        continue;
+      }
+      double alpha = a[7 * j + j] > 0 ? -norm : norm;
+      // v = x − alpha·e1 stored in column j below the diagonal; a_jj becomes alpha
+      double v0 = a[7 * j + j] - alpha;
+      a[7 * j + j] = v0;
+      double vnorm2 = v0 * v0;
+      for (int i = j + 1; i < n; i++) {
+        vnorm2 += a[7 * i + j] * a[7 * i + j];
+      }
+      if (vnorm2 == 0) {
+        a[7 * j + j] = alpha;
+        continue;
+      }
+      for (int c = j + 1; c < 7; c++) {
+        double dot = 0;
+        for (int i = j; i < n; i++) {
+          dot += a[7 * i + j] * a[7 * i + c];
+        }
+        double f = 2 * dot / vnorm2;
+        for (int i = j; i < n; i++) {
+          a[7 * i + c] -= f * a[7 * i + j];
+        }
+      }
+      double dot = 0;
+      for (int i = j; i < n; i++) {
+        dot += a[7 * i + j] * rhs[i];
+      }
+      double f = 2 * dot / vnorm2;
+      for (int i = j; i < n; i++) {
+        rhs[i] -= f * a[7 * i + j];
+      }
+      a[7 * j + j] = alpha;
+    }
+    for (int j = 6; j >= 0; j--) {
+      double acc = rhs[j];
+      for (int c = j + 1; c < 7; c++) {
+        acc -= a[7 * j + c] * p[c];
+      }
+      p[j] = a[7 * j + j] == 0 ? 0 : acc / a[7 * j + j];
+    }
+  }
+
+  private void metrics(double[] out, int o) {
+    for (int c = 0; c < 6; c++) {
+      out[o + TENSOR + c] = p[c];
+    }
+    out[o + S0] = Math.exp(p[6]);
+    eigen.decompose(p[0], p[1], p[2], p[3], p[4], p[5]);
+    double l1 = eigen.value(0);
+    double l2 = eigen.value(1);
+    double l3 = eigen.value(2);
+    if (model.settings().clipEigenvalues()) {
+      double min = model.minDiffusivity();
+      l1 = Math.max(l1, min);
+      l2 = Math.max(l2, min);
+      l3 = Math.max(l3, min);
+    }
+    double den = l1 * l1 + l2 * l2 + l3 * l3;
+    double num = (l1 - l2) * (l1 - l2) + (l2 - l3) * (l2 - l3) + (l3 - l1) * (l3 - l1);
+    out[o + FA] = den == 0 ? 0 : Math.sqrt(0.5 * num / den);
+    out[o + MD] = (l1 + l2 + l3) / 3;
+    out[o + AD] = l1;
+    out[o + RD] = (l2 + l3) / 2;
+    out[o + EVALS] = l1;
+    out[o + EVALS + 1] = l2;
+    out[o + EVALS + 2] = l3;
+    for (int c = 0; c < 3; c++) {
+      out[o + V1 + c] = eigen.vector(0, c);
+    }
+  }
+
+  private static void fillNaN(double[] out, int o) {
+    java.util.Arrays.fill(out, o, o + OUTPUTS, Double.NaN);
+  }
+}

@@ -1,0 +1,116 @@
+package org.voxelspark.dti;
+
+import java.io.Serializable;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
+
+/**
+ * The diffusion tensor model of one gradient table, built once and fitted to many voxels
+ * ({@link TensorFitter}): the design matrix, its pseudo-inverse, and the fit settings.
+ *
+ * <p><b>Model.</b> {@code ln S_i = ln S0 − b_i·gᵢᵀ·D·gᵢ}, with b the effective b-value in s/mm²
+ * ({@link GradientTable#effectiveBval}), unit gradient directions g
+ * in the FSL image frame (so the tensor and its eigenvectors are in that frame too) and D in mm²/s.
+ * Design row i: {@code [−b gx², −2b gx gy, −b gy², −2b gx gz, −2b gy gz, −b gz², 1]}, parameters
+ * {@code p = (Dxx, Dxy, Dyy, Dxz, Dyz, Dzz, ln S0)} ({@link TensorComponent} order).
+ *
+ * <p>Immutable and serializable: build it on the driver or once per task.
+ */
+public final class TensorModel implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Below what signal values are raised before the log. */
+  public enum SignalFloor {
+    /** {@code max(S, minSignal)} with minSignal 1e-4 by default: DIPY's rule. */
+    ABSOLUTE,
+    /**
+     * {@code max(S, 1e-6·max_i S_i)} per voxel, and every output NaN when no sample is positive:
+     * MRtrix3's rule.
+     */
+    RELATIVE_TO_MAX
+  }
+
+  /**
+   * Fit settings. DIPY-compatible defaults ({@link #dipy()}): absolute floor 1e-4, eigenvalues
+   * clipped below at {@code 1e-6 / max|design|} so FA ∈ [0, 1]. MRtrix-compatible
+   * ({@link #mrtrix()}): floor relative to the voxel's maximum, no eigenvalue clipping (FA can
+   * exceed 1 for non-positive-definite fits).
+   *
+   * @param method fit method
+   * @param floor signal floor rule
+   * @param minSignal the absolute floor (ABSOLUTE rule)
+   * @param clipEigenvalues clip eigenvalues below at {@link TensorModel#minDiffusivity()}
+   * @param reweightings IWLS reweighting passes after the first (MRtrix default 2)
+   */
+  public record Settings(TensorFitMethod method, SignalFloor floor, double minSignal, boolean clipEigenvalues,
+      int reweightings) implements Serializable {
+    public static Settings dipy(TensorFitMethod method) {
+      return new Settings(method, SignalFloor.ABSOLUTE, 1e-4, true, 2);
+    }
+
+    public static Settings mrtrix(TensorFitMethod method) {
+      return new Settings(method, SignalFloor.RELATIVE_TO_MAX, 1e-4, false, 2);
+    }
+  }
+
+  private final GradientTable table;
+  private final Settings settings;
+  private final int n;
+  private final double[] design; // n × 7, row-major
+  private final double[] pinv; // 7 × n, row-major
+  private final double minDiffusivity;
+
+  public TensorModel(GradientTable table, Settings settings) {
+    this.table = table;
+    this.settings = settings;
+    this.n = table.volumes();
+    design = new double[n * 7];
+    double[][] rows = new double[n][7];
+    double mostNegative = 0;
+    for (int i = 0; i < n; i++) {
+      double b = table.effectiveBval(i);
+      double x = table.bvec(i, 0);
+      double y = table.bvec(i, 1);
+      double z = table.bvec(i, 2);
+      double[] r = {-b * x * x, -2 * b * x * y, -b * y * y, -2 * b * x * z, -2 * b * y * z, -b * z * z, 1};
+      System.arraycopy(r, 0, design, 7 * i, 7);
+      rows[i] = r;
+      for (int c = 0; c < 6; c++) {
+        mostNegative = Math.min(mostNegative, r[c]);
+      }
+    }
+    double[][] p = new SingularValueDecomposition(new Array2DRowRealMatrix(rows, false)).getSolver().getInverse().getData();
+    pinv = new double[7 * n];
+    for (int r = 0; r < 7; r++) {
+      System.arraycopy(p[r], 0, pinv, r * n, n);
+    }
+    // DIPY: min_diffusivity = tol / -design.min(), tol = 1e-6
+    minDiffusivity = mostNegative < 0 ? 1e-6 / -mostNegative : 1e-6;
+  }
+
+  public GradientTable table() {
+    return table;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Number of volumes. */
+  public int volumes() {
+    return n;
+  }
+
+  /** Lower bound of eigenvalues when clipping, mm²/s: {@code 1e-6 / max|design entry|} (DIPY). */
+  public double minDiffusivity() {
+    return minDiffusivity;
+  }
+
+  double[] design() {
+    return design;
+  }
+
+  double[] pinv() {
+    return pinv;
+  }
+}
