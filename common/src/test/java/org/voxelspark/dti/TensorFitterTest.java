@@ -1,0 +1,152 @@
+package org.voxelspark.dti;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.voxelspark.geometry.Block;
+import org.voxelspark.geometry.BlockGrid;
+import org.voxelspark.geometry.VoxelLayout;
+
+/** Synthetic signals with analytic truth, degenerate voxels, and block/whole-volume equality. */
+class TensorFitterTest {
+  /** 6 b0 + 30 directions (golden-angle spiral) at b = 1000, as a gradient table. */
+  static GradientTable table() {
+    int dirs = 30;
+    StringBuilder bval = new StringBuilder();
+    StringBuilder[] rows = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
+    for (int v = 0; v < dirs + 6; v++) {
+      boolean b0 = v % 6 == 0;
+      int d = v - v / 6 - 1;
+      double z = 1 - (d + 0.5) / dirs;
+      double r = Math.sqrt(1 - z * z);
+      double phi = Math.PI * (3 - Math.sqrt(5)) * d;
+      double[] g = b0 ? new double[3] : new double[] {r * Math.cos(phi), r * Math.sin(phi), z};
+      bval.append(b0 ? "0 " : "1000 ");
+      for (int c = 0; c < 3; c++) {
+        rows[c].append(g[c]).append(' ');
+      }
+    }
+    return GradientTable.parse(bval.toString(), "bval", rows[0] + "\n" + rows[1] + "\n" + rows[2], "bvec", dirs + 6, 50);
+  }
+
+  /** Signal of a cylindrical tensor (axial a, radial r, axis e) with S0. */
+  static float[] signal(GradientTable g, double s0, double a, double r, double[] e) {
+    float[] s = new float[g.volumes()];
+    for (int v = 0; v < g.volumes(); v++) {
+      double cos = g.bvec(v, 0) * e[0] + g.bvec(v, 1) * e[1] + g.bvec(v, 2) * e[2];
+      s[v] = (float) (s0 * Math.exp(-g.effectiveBval(v) * (r + (a - r) * cos * cos)));
+    }
+    return s;
+  }
+
+  @Test
+  void noiseFreeTensorsAreRecoveredByEveryMethod() {
+    GradientTable g = table();
+    double[] e = {0.6, 0.0, 0.8};
+    float[] s = signal(g, 1000, 1.7e-3, 0.3e-3, e);
+    double fa = Math.sqrt(0.5) * Math.sqrt(2 * Math.pow(1.4e-3, 2)) / Math.sqrt(1.7e-3 * 1.7e-3 + 2 * 0.3e-3 * 0.3e-3);
+    for (TensorFitMethod m : TensorFitMethod.values()) {
+      double[] out = new double[TensorFitter.OUTPUTS];
+      new TensorFitter(new TensorModel(g, TensorModel.Settings.dipy(m))).fit(s, 0, out, 0);
+      // float32 signal: relative errors ~1e-7 on the log, so 1e-6 on FA and diffusivities
+      assertEquals(fa, out[TensorFitter.FA], 1e-6, m + " FA");
+      assertEquals((1.7e-3 + 0.6e-3) / 3, out[TensorFitter.MD], 1e-9, m + " MD");
+      assertEquals(1.7e-3, out[TensorFitter.AD], 1e-9, m + " AD");
+      assertEquals(0.3e-3, out[TensorFitter.RD], 1e-9, m + " RD");
+      assertEquals(1000, out[TensorFitter.S0], 1e-3, m + " S0");
+      double dot = Math.abs(out[TensorFitter.V1] * e[0] + out[TensorFitter.V1 + 1] * e[1] + out[TensorFitter.V1 + 2] * e[2]);
+      assertEquals(1, dot, 1e-9, m + " V1 along the fibre");
+      assertEquals((1.7e-3 - 0.3e-3) * e[0] * e[2], out[TensorFitter.TENSOR + TensorComponent.XZ.ordinal()], 1e-9,
+          m + " Dxz = (axial - radial) ex ez");
+    }
+  }
+
+  @Test
+  void ricianNoiseBiasIsSmallAtRealisticSnr() {
+    // SNR 30 at b0: FA bias of WLS over 2000 voxels stays below 0.02 (noise inflates FA slightly)
+    GradientTable g = table();
+    TensorFitter f = new TensorFitter(new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.WLS)));
+    SplittableRandom rnd = new SplittableRandom(3);
+    double[] e = {1, 0, 0};
+    float[] clean = signal(g, 1000, 1.7e-3, 0.3e-3, e);
+    double sum = 0;
+    double[] out = new double[TensorFitter.OUTPUTS];
+    float[] noisy = new float[clean.length];
+    for (int k = 0; k < 2000; k++) {
+      for (int v = 0; v < clean.length; v++) {
+        double re = clean[v] + 1000 / 30.0 * rnd.nextGaussian();
+        double im = 1000 / 30.0 * rnd.nextGaussian();
+        noisy[v] = (float) Math.sqrt(re * re + im * im);
+      }
+      f.fit(noisy, 0, out, 0);
+      sum += out[TensorFitter.FA];
+    }
+    double truth = Math.sqrt(0.5) * Math.sqrt(2 * Math.pow(1.4e-3, 2)) / Math.sqrt(1.7e-3 * 1.7e-3 + 2 * 0.3e-3 * 0.3e-3);
+    assertEquals(truth, sum / 2000, 0.02, "mean FA under Rician noise");
+  }
+
+  @Test
+  void degenerateVoxelsGiveTheDocumentedOutput() {
+    GradientTable g = table();
+    double[] out = new double[TensorFitter.OUTPUTS];
+    TensorModel dipy = new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.WLS));
+    new TensorFitter(dipy).fit(new float[g.volumes()], 0, out, 0);
+    assertEquals(0, out[TensorFitter.FA], "all zero: FA 0");
+    assertEquals(dipy.minDiffusivity(), out[TensorFitter.MD], 1e-20, "all zero: eigenvalues clipped to the minimum");
+    float[] constant = new float[g.volumes()];
+    java.util.Arrays.fill(constant, 500);
+    new TensorFitter(dipy).fit(constant, 0, out, 0);
+    assertEquals(0, out[TensorFitter.FA], 1e-12, "constant: isotropic");
+    float[] negative = new float[g.volumes()];
+    java.util.Arrays.fill(negative, -5);
+    new TensorFitter(dipy).fit(negative, 0, out, 0);
+    assertTrue(Double.isFinite(out[TensorFitter.FA]), "negative signal is floored, not an exception");
+    float[] nan = constant.clone();
+    nan[3] = Float.NaN;
+    new TensorFitter(dipy).fit(nan, 0, out, 0);
+    assertTrue(Double.isNaN(out[TensorFitter.FA]) && Double.isNaN(out[TensorFitter.MD]), "NaN sample: NaN outputs");
+    new TensorFitter(new TensorModel(g, TensorModel.Settings.mrtrix(TensorFitMethod.IWLS))).fit(negative, 0, out, 0);
+    assertTrue(Double.isNaN(out[TensorFitter.FA]), "MRtrix floor: no positive sample gives NaN");
+    for (TensorFitMethod m : TensorFitMethod.values()) {
+      new TensorFitter(new TensorModel(g, TensorModel.Settings.dipy(m))).fit(signal(g, 800, 1e-3, 1e-3, new double[] {0, 1, 0}), 0, out, 0);
+      assertTrue(out[TensorFitter.FA] >= 0 && out[TensorFitter.FA] <= 1e-5, m + ": isotropic FA 0");
+    }
+  }
+
+  @Test
+  void blocksEqualTheWholeVolume() {
+    GradientTable g = table();
+    int nx = 7;
+    int ny = 5;
+    int nz = 4;
+    int n = g.volumes();
+    SplittableRandom rnd = new SplittableRandom(8);
+    float[] s = new float[nx * ny * nz * n];
+    for (int v = 0; v < nx * ny * nz; v++) {
+      double[] e = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+      double norm = Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
+      for (int c = 0; c < 3; c++) {
+        e[c] /= norm;
+      }
+      float[] sig = signal(g, 900, 1.5e-3, 0.4e-3, e);
+      for (int t = 0; t < n; t++) {
+        s[v * n + t] = (float) (sig[t] + 10 * rnd.nextGaussian());
+      }
+    }
+    TensorKernel k = new TensorKernel(new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.WLS)));
+    org.voxelspark.geometry.Box whole = org.voxelspark.geometry.Box.of(nx, ny, nz);
+    float[] expected = new float[whole.voxelCount() * k.channels()];
+    k.compute(s, n, whole, whole, null, expected);
+    float[] assembled = new float[expected.length];
+    for (Block b : BlockGrid.regular(nx, ny, nz, 3, 3, 3, 0).blocks()) {
+      float[] part = BlockGrid.extract(s, nx, ny, nz, n, VoxelLayout.VOXEL_MAJOR, b.halo(), VoxelLayout.VOXEL_MAJOR);
+      float[] out = new float[b.core().voxelCount() * k.channels()];
+      k.compute(part, n, b.halo(), b.core(), null, out);
+      BlockGrid.insert(out, b.core(), b.core(), k.channels(), VoxelLayout.VOXEL_MAJOR, assembled, nx, ny, nz, VoxelLayout.VOXEL_MAJOR);
+    }
+    assertArrayEquals(expected, assembled);
+  }
+}
