@@ -62,7 +62,9 @@ class LauncherIT {
         "Spark's own logging is quiet: " + participant.err());
     for (String f : new String[] {"dataset_description.json", "failures.tsv", "participant_runs.tsv",
         "sub-01/dwi/sub-01_desc-meanb0_dwiref.nii.gz", "sub-01/dwi/sub-01_desc-meanb0_dwiref.json",
-        "sub-01/dwi/sub-01_desc-brain_mask.nii.gz", "sub-28/func/sub-28_task-rest_boldref.nii.gz",
+        "sub-01/dwi/sub-01_desc-brain_mask.nii.gz", "sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.nii.gz",
+        "sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.json", "sub-01/dwi/sub-01_model-tensor_param-v1_dwimap.nii.gz",
+        "sub-01/dwi/sub-01_model-tensor_param-tensor_dwimap.nii.gz", "sub-28/func/sub-28_task-rest_boldref.nii.gz",
         "sub-28/func/sub-28_task-rest_desc-tsnr_boldmap.nii.gz", "sub-28/func/sub-28_task-rest_desc-reho_boldmap.nii.gz",
         "sub-28/func/sub-28_task-rest_desc-reho_boldmap.json", "sub-28/func/sub-28_task-rest_desc-alff_boldmap.nii.gz",
         "sub-28/func/sub-28_task-rest_desc-falff_boldmap.nii.gz", "sub-28/func/sub-28_task-rest_desc-brain_mask.nii.gz"}) {

@@ -104,7 +104,8 @@ final class Commands {
       throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.ALFF_HIGH_HZ.flagName(),
           high + " Hz must be above " + VoxelsparkOptions.ALFF_LOW_HZ.flagName() + " " + low + " Hz");
     }
-    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.REHO_PRESET),
+    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.DTI_METHOD),
+        c.get(VoxelsparkOptions.REHO_PRESET),
         c.get(VoxelsparkOptions.REHO_NEIGHBOURS), low, high);
   }
 

@@ -2,6 +2,7 @@ package org.voxelspark.config;
 
 import java.util.List;
 import org.voxelspark.dti.GradientTable;
+import org.voxelspark.dti.TensorFitMethod;
 import org.voxelspark.reho.AlffKernel;
 import org.voxelspark.reho.Neighbourhood;
 import org.voxelspark.reho.RehoPreset;
@@ -24,6 +25,9 @@ public final class VoxelsparkOptions {
       "edge of the cubic voxel blocks the volumes are cut into, in voxels", 32, 4, 512);
   public static final OptionSpec<Double> B0_THRESHOLD = OptionSpec.ofDouble("b0-threshold",
       "largest b-value (s/mm^2) treated as b = 0", GradientTable.DEFAULT_B0_THRESHOLD, 0, 1000);
+  public static final OptionSpec<TensorFitMethod> DTI_METHOD = OptionSpec.ofEnum("dti-method",
+      "diffusion tensor fit: ordinary, DIPY's weighted, or MRtrix's iteratively reweighted least squares",
+      TensorFitMethod.class, TensorFitMethod.WLS);
   public static final OptionSpec<RehoPreset> REHO_PRESET = OptionSpec.ofEnum("reho-preset",
       "ReHo conventions of the tool to match (ties, tie correction, volume edge)", RehoPreset.class, RehoPreset.DPABI);
   public static final OptionSpec<Neighbourhood> REHO_NEIGHBOURS = OptionSpec.ofEnum("reho-neighbours",
@@ -44,7 +48,7 @@ public final class VoxelsparkOptions {
 
   /** Options of the participant stage. */
   public static final List<OptionSpec<?>> PARTICIPANT =
-      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
           ALFF_HIGH_HZ, FAIL_FAST, N_CPUS);
   /** Options of {@code validate}. */
   public static final List<OptionSpec<?>> VALIDATE = List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK);
@@ -53,6 +57,6 @@ public final class VoxelsparkOptions {
 
   /** Every option of every command, each once, in documentation order. */
   public static final List<OptionSpec<?>> ALL =
-      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
           ALFF_HIGH_HZ, FAIL_FAST, N_CPUS, SEED, SCALE);
 }

@@ -22,6 +22,18 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
     return !problems.isEmpty();
   }
 
+  /** Channels {@code c .. c+count−1} as {@code count} volumes, volume-major, i fastest. */
+  public float[] channels(int c, int count) {
+    int voxels = values.length / channels;
+    float[] out = new float[voxels * count];
+    for (int q = 0; q < count; q++) {
+      for (int v = 0; v < voxels; v++) {
+        out[q * voxels + v] = values[v * channels + c + q];
+      }
+    }
+    return out;
+  }
+
   /** Channel {@code c} as one volume, i fastest. */
   public float[] channel(int c) {
     int voxels = values.length / channels;

@@ -1,6 +1,7 @@
 package org.voxelspark.participant;
 
 import java.util.List;
+import org.voxelspark.dti.TensorFitter;
 import org.voxelspark.nifti.NiftiDatatype;
 
 /**
@@ -9,18 +10,40 @@ import org.voxelspark.nifti.NiftiDatatype;
  * ({@code docs/outputs.md}) and the tests refer to these constants.
  *
  * @param kind the run modality it applies to
- * @param channel the kernel channel it holds ({@link ParticipantKernels})
+ * @param channel the (first) kernel channel it holds ({@link ParticipantKernels})
+ * @param channelCount number of consecutive channels, written as that many volumes
  * @param suffix everything after the run's entities, e.g. {@code desc-meanb0_dwiref}
  * @param description for the JSON sidecar and the NIfTI {@code descrip}
  * @param units the values' unit, for the sidecar
  * @param datatype how the map is stored
  */
-public record DerivativeNames(RunKind kind, int channel, String suffix, String description, String units,
+public record DerivativeNames(RunKind kind, int channel, int channelCount, String suffix, String description, String units,
     NiftiDatatype datatype) {
+  private DerivativeNames(RunKind kind, int channel, String suffix, String description, String units, NiftiDatatype datatype) {
+    this(kind, channel, 1, suffix, description, units, datatype);
+  }
+
   public static final DerivativeNames MEAN_B0 = new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_MEAN_B0,
       "desc-meanb0_dwiref", "mean of the b=0 volumes", "scanner intensity", NiftiDatatype.FLOAT32);
   public static final DerivativeNames DWI_MASK = new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_MASK,
       "desc-brain_mask", "brain mask (Otsu threshold of the mean b0)", "1 = brain", NiftiDatatype.UINT8);
+  public static final DerivativeNames FA = tensorMap(TensorFitter.FA, 1, "fa", "fractional anisotropy", "dimensionless, 0..1");
+  public static final DerivativeNames MD = tensorMap(TensorFitter.MD, 1, "md", "mean diffusivity (l1+l2+l3)/3", "mm^2/s");
+  public static final DerivativeNames AD = tensorMap(TensorFitter.AD, 1, "ad", "axial diffusivity l1", "mm^2/s");
+  public static final DerivativeNames RD = tensorMap(TensorFitter.RD, 1, "rd", "radial diffusivity (l2+l3)/2", "mm^2/s");
+  public static final DerivativeNames EVALS = tensorMap(TensorFitter.EVALS, 3, "evals", "eigenvalues l1 >= l2 >= l3 (3 volumes)",
+      "mm^2/s");
+  public static final DerivativeNames V1 = tensorMap(TensorFitter.V1, 3, "v1",
+      "principal eigenvector (x, y, z volumes) in the FSL image frame of the input; sign arbitrary", "unit vector");
+  public static final DerivativeNames TENSOR = tensorMap(TensorFitter.TENSOR, 6, "tensor",
+      "diffusion tensor, volumes in NIfTI lower-triangular order XX, XY, YY, XZ, YZ, ZZ, FSL image frame", "mm^2/s");
+  public static final DerivativeNames S0 = tensorMap(TensorFitter.S0, 1, "s0", "fitted signal at b = 0", "scanner intensity");
+
+  private static DerivativeNames tensorMap(int fitterOutput, int count, String param, String description, String units) {
+    return new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_TENSOR + fitterOutput, count,
+        "model-tensor_param-" + param + "_dwimap", description + ", in the mask", units, NiftiDatatype.FLOAT32);
+  }
+
   public static final DerivativeNames BOLD_MEAN = new DerivativeNames(RunKind.BOLD, ParticipantKernels.BOLD_MEAN,
       "boldref", "temporal mean of the BOLD run", "scanner intensity", NiftiDatatype.FLOAT32);
   public static final DerivativeNames BOLD_TSNR = new DerivativeNames(RunKind.BOLD, ParticipantKernels.BOLD_TSNR,
@@ -39,7 +62,8 @@ public record DerivativeNames(RunKind kind, int channel, String suffix, String d
 
   /** Every map of a run kind, in output order. */
   public static List<DerivativeNames> of(RunKind kind) {
-    return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK) : List.of(BOLD_MEAN, BOLD_TSNR, REHO, ALFF, FALFF, BOLD_MASK);
+    return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, TENSOR, S0)
+        : List.of(BOLD_MEAN, BOLD_TSNR, REHO, ALFF, FALFF, BOLD_MASK);
   }
 
   /** File name for a run: {@code <run>_<suffix>.nii.gz}. */

@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.voxelspark.dti.GradientTable;
+import org.voxelspark.dti.TensorFitMethod;
+import org.voxelspark.dti.TensorFitter;
+import org.voxelspark.dti.TensorKernel;
+import org.voxelspark.dti.TensorModel;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.geometry.Box;
 import org.voxelspark.io.HadoopFiles;
@@ -24,7 +28,9 @@ import org.voxelspark.reho.RehoPreset;
  * The participant stage's kernels, channel layout and input validation.
  *
  * <p><b>DWI</b>: 4D; the {@code .bval}/{@code .bvec} must match its volumes ({@link GradientTable}).
- * Channels: {@link #DWI_MEAN_B0} (mean of the b = 0 volumes, every voxel), {@link #DWI_MASK}.
+ * Channels: {@link #DWI_MEAN_B0} (mean of the b = 0 volumes, every voxel), {@link #DWI_MASK}, then
+ * from {@link #DWI_TENSOR} the {@link TensorFitter} outputs in the mask (tensor, S0, FA, MD, AD,
+ * RD, eigenvalues, V1).
  *
  * <p><b>BOLD</b>: 4D with at least {@value #MIN_BOLD_VOLUMES} volumes; the repetition time comes
  * from the JSON sidecar or the header ({@code pixdim[4]}), which must agree within
@@ -36,13 +42,14 @@ import org.voxelspark.reho.RehoPreset;
  * temporal mean, excluding constant series (BOLD). ReHo neighbours outside the mask are left out.
  *
  * @param b0Threshold largest b-value (s/mm²) treated as b = 0
+ * @param dtiMethod tensor fit method (DIPY-compatible signal floor and eigenvalue clipping)
  * @param rehoPreset ReHo conventions
  * @param neighbourhood ReHo neighbourhood
  * @param alffLowHz lower edge of the ALFF band, Hz
  * @param alffHighHz upper edge of the ALFF band, Hz
  */
-public record ParticipantKernels(double b0Threshold, RehoPreset rehoPreset, Neighbourhood neighbourhood, double alffLowHz,
-    double alffHighHz) implements KernelFactory {
+public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, RehoPreset rehoPreset,
+    Neighbourhood neighbourhood, double alffLowHz, double alffHighHz) implements KernelFactory {
   /** Fewest BOLD volumes accepted (ranks and spectra need a series). */
   public static final int MIN_BOLD_VOLUMES = 10;
   /** Largest relative disagreement accepted between the sidecar's and the header's TR. */
@@ -51,6 +58,8 @@ public record ParticipantKernels(double b0Threshold, RehoPreset rehoPreset, Neig
   /** DWI channels. */
   public static final int DWI_MEAN_B0 = 0;
   public static final int DWI_MASK = 3;
+  /** First channel of the tensor fit's outputs; add a {@link TensorFitter} index. */
+  public static final int DWI_TENSOR = 4;
   /** BOLD channels. */
   public static final int BOLD_MEAN = 0;
   public static final int BOLD_TSNR = 2;
@@ -59,9 +68,9 @@ public record ParticipantKernels(double b0Threshold, RehoPreset rehoPreset, Neig
   public static final int BOLD_FALFF = 5;
   public static final int BOLD_MASK = 6;
 
-  /** DPABI-compatible defaults: b0 ≤ 50, DPABI ReHo at 27 neighbours, ALFF band 0.01–0.08 Hz. */
+  /** Defaults: b0 ≤ 50, DIPY's WLS tensor fit, DPABI ReHo at 27 neighbours, ALFF band 0.01–0.08 Hz. */
   public static ParticipantKernels defaults() {
-    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, RehoPreset.DPABI, Neighbourhood.NN27,
+    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, TensorFitMethod.WLS, RehoPreset.DPABI, Neighbourhood.NN27,
         AlffKernel.DEFAULT_LOW_HZ, AlffKernel.DEFAULT_HIGH_HZ);
   }
 
@@ -80,7 +89,9 @@ public record ParticipantKernels(double b0Threshold, RehoPreset rehoPreset, Neig
             HadoopFiles.readText(task.bvec(), conf), task.bvec(), nt, b0Threshold);
         float[] stats = wholeVolumeStatistics(image, g.b0Volumes());
         boolean[] mask = BrainMask.fromReference(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), null);
-        yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel())), mask);
+        TensorModel model = new TensorModel(g, TensorModel.Settings.dipy(dtiMethod));
+        yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel(),
+            new TensorKernel(model))), mask);
       }
       case BOLD -> {
         if (nt < MIN_BOLD_VOLUMES) {
@@ -106,6 +117,10 @@ public record ParticipantKernels(double b0Threshold, RehoPreset rehoPreset, Neig
     Map<String, Object> p = new LinkedHashMap<>();
     if (kind == RunKind.DWI) {
       p.put("B0ThresholdSmm2", b0Threshold);
+      p.put("TensorFitMethod", dtiMethod.name());
+      p.put("SignalFloor", "max(S, 1e-4) before the log (DIPY)");
+      p.put("EigenvalueClipping", "eigenvalues >= 1e-6 / max|design| (DIPY), so FA is in [0, 1]");
+      p.put("GradientFrame", "FSL image frame (V1 and the tensor are in it); b scaled by |g|^2 of the stored vectors");
     } else {
       p.put("ReHoPreset", rehoPreset.name());
       p.put("ReHoNeighbourhood", neighbourhood.size());

@@ -29,12 +29,12 @@ public final class ParticipantOutputs {
     NiftiHeader in = run.header();
     for (DerivativeNames map : DerivativeNames.of(run.task().kind())) {
       String file = new Path(run.task().outputDir(), map.fileName(run.task().name())).toString();
-      NiftiHeader h = NiftiHeader.builder(in.geometry(), 1)
+      NiftiHeader h = NiftiHeader.builder(in.geometry(), map.channelCount())
           .datatype(map.datatype())
           .intent(NiftiHeader.INTENT_ESTIMATE, map.suffix().length() > 16 ? map.suffix().substring(0, 16) : map.suffix())
           .description("voxelspark " + version + ": " + map.description())
           .build();
-      HadoopFiles.writeNifti(file, conf, h, run.channel(map.channel()));
+      HadoopFiles.writeNifti(file, conf, h, run.channels(map.channel(), map.channelCount()));
       written.add(file);
       Map<String, Object> sidecar = new LinkedHashMap<>();
       sidecar.put("Description", map.description());

@@ -142,10 +142,14 @@ class ParticipantStageSparkTest {
           assertTrue(Files.isRegularFile(file.resolveSibling(file.getFileName().toString().replace(".nii.gz", ".json"))));
           NiftiImage written = NiftiReader.read(file);
           assertTrue(written.header().affine().approximatelyEquals(input.header().affine(), 1e-4), "same grid");
-          float[] exp = new float[whole.voxelCount()];
-          for (int v = 0; v < exp.length; v++) {
-            exp[v] = expected[v * channels + map.channel()];
+          int count = map.channelCount();
+          float[] exp = new float[whole.voxelCount() * count];
+          for (int q = 0; q < count; q++) {
+            for (int v = 0; v < whole.voxelCount(); v++) {
+              exp[q * whole.voxelCount() + v] = expected[v * channels + map.channel() + q];
+            }
           }
+          assertEquals(count, written.header().nt(), map.suffix() + " volumes");
           assertArrayEquals(exp, written.data(), t.name() + " " + map.suffix() + " block size " + blockSize);
         }
       }
