@@ -34,6 +34,22 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
     return out;
   }
 
+  /** The values a derivative map holds: its channels, normalised over the run's mask if it says so. */
+  public float[] map(DerivativeNames map) {
+    float[] raw = channels(map.channel(), map.channelCount());
+    if (map.normalisation() == DerivativeNames.Normalisation.NONE) {
+      return raw;
+    }
+    float[] maskChannel = channel(DerivativeNames.maskChannel(task.kind()));
+    boolean[] mask = new boolean[maskChannel.length];
+    for (int v = 0; v < mask.length; v++) {
+      mask[v] = maskChannel[v] != 0;
+    }
+    return map.normalisation() == DerivativeNames.Normalisation.MEAN_SCALED
+        ? org.voxelspark.qc.MaskNormalisation.meanScaled(raw, mask)
+        : org.voxelspark.qc.MaskNormalisation.zScored(raw, mask);
+  }
+
   /** Channel {@code c} as one volume, i fastest. */
   public float[] channel(int c) {
     int voxels = values.length / channels;

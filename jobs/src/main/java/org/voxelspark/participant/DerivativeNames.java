@@ -16,11 +16,27 @@ import org.voxelspark.nifti.NiftiDatatype;
  * @param description for the JSON sidecar and the NIfTI {@code descrip}
  * @param units the values' unit, for the sidecar
  * @param datatype how the map is stored
+ * @param normalisation applied to the channel over the run's mask before writing
  */
 public record DerivativeNames(RunKind kind, int channel, int channelCount, String suffix, String description, String units,
-    NiftiDatatype datatype) {
+    NiftiDatatype datatype, Normalisation normalisation) {
   private DerivativeNames(RunKind kind, int channel, String suffix, String description, String units, NiftiDatatype datatype) {
-    this(kind, channel, 1, suffix, description, units, datatype);
+    this(kind, channel, 1, suffix, description, units, datatype, Normalisation.NONE);
+  }
+
+  /** A whole-map normalisation over the run's brain mask ({@link org.voxelspark.qc.MaskNormalisation}). */
+  public enum Normalisation {
+    /** The channel as computed. */
+    NONE,
+    /** Divided by its mean in the mask (mReHo, mALFF, mfALFF). */
+    MEAN_SCALED,
+    /** Minus its mean, divided by its SD (n − 1), in the mask (zReHo, zALFF, zfALFF). */
+    Z_SCORED
+  }
+
+  /** The brain-mask channel of a run kind, over which maps are normalised. */
+  public static int maskChannel(RunKind kind) {
+    return kind == RunKind.DWI ? ParticipantKernels.DWI_MASK : ParticipantKernels.BOLD_MASK;
   }
 
   public static final DerivativeNames MEAN_B0 = new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_MEAN_B0,
@@ -41,7 +57,8 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
 
   private static DerivativeNames tensorMap(int fitterOutput, int count, String param, String description, String units) {
     return new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_TENSOR + fitterOutput, count,
-        "model-tensor_param-" + param + "_dwimap", description + ", in the mask", units, NiftiDatatype.FLOAT32);
+        "model-tensor_param-" + param + "_dwimap", description + ", in the mask", units, NiftiDatatype.FLOAT32,
+        Normalisation.NONE);
   }
 
   public static final DerivativeNames BOLD_MEAN = new DerivativeNames(RunKind.BOLD, ParticipantKernels.BOLD_MEAN,
@@ -60,10 +77,24 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
       "desc-brain_mask", "brain mask (Otsu threshold of the temporal mean, non-constant series)", "1 = brain",
       NiftiDatatype.UINT8);
 
+  public static final DerivativeNames MREHO = normalised(REHO, "mreho", Normalisation.MEAN_SCALED);
+  public static final DerivativeNames ZREHO = normalised(REHO, "zreho", Normalisation.Z_SCORED);
+  public static final DerivativeNames MALFF = normalised(ALFF, "malff", Normalisation.MEAN_SCALED);
+  public static final DerivativeNames ZALFF = normalised(ALFF, "zalff", Normalisation.Z_SCORED);
+  public static final DerivativeNames MFALFF = normalised(FALFF, "mfalff", Normalisation.MEAN_SCALED);
+  public static final DerivativeNames ZFALFF = normalised(FALFF, "zfalff", Normalisation.Z_SCORED);
+
+  private static DerivativeNames normalised(DerivativeNames of, String desc, Normalisation n) {
+    String what = n == Normalisation.MEAN_SCALED ? "divided by its mean in the brain mask"
+        : "z-scored in the brain mask (SD with n - 1)";
+    return new DerivativeNames(of.kind(), of.channel(), 1, "desc-" + desc + "_boldmap", of.suffix() + " " + what,
+        "dimensionless", NiftiDatatype.FLOAT32, n);
+  }
+
   /** Every map of a run kind, in output order. */
   public static List<DerivativeNames> of(RunKind kind) {
     return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, TENSOR, S0)
-        : List.of(BOLD_MEAN, BOLD_TSNR, REHO, ALFF, FALFF, BOLD_MASK);
+        : List.of(BOLD_MEAN, BOLD_TSNR, REHO, MREHO, ZREHO, ALFF, MALFF, ZALFF, FALFF, MFALFF, ZFALFF, BOLD_MASK);
   }
 
   /** File name for a run: {@code <run>_<suffix>.nii.gz}. */

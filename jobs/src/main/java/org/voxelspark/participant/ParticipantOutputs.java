@@ -34,7 +34,7 @@ public final class ParticipantOutputs {
           .intent(NiftiHeader.INTENT_ESTIMATE, map.suffix().length() > 16 ? map.suffix().substring(0, 16) : map.suffix())
           .description("voxelspark " + version + ": " + map.description())
           .build();
-      HadoopFiles.writeNifti(file, conf, h, run.channels(map.channel(), map.channelCount()));
+      HadoopFiles.writeNifti(file, conf, h, run.map(map));
       written.add(file);
       Map<String, Object> sidecar = new LinkedHashMap<>();
       sidecar.put("Description", map.description());

@@ -150,6 +150,14 @@ class ParticipantStageSparkTest {
             }
           }
           assertEquals(count, written.header().nt(), map.suffix() + " volumes");
+          if (map.normalisation() != DerivativeNames.Normalisation.NONE) {
+            boolean[] m = new boolean[whole.voxelCount()];
+            for (int v = 0; v < m.length; v++) {
+              m[v] = expected[v * channels + DerivativeNames.maskChannel(t.kind())] != 0;
+            }
+            exp = map.normalisation() == DerivativeNames.Normalisation.MEAN_SCALED
+                ? org.voxelspark.qc.MaskNormalisation.meanScaled(exp, m) : org.voxelspark.qc.MaskNormalisation.zScored(exp, m);
+          }
           assertArrayEquals(exp, written.data(), t.name() + " " + map.suffix() + " block size " + blockSize);
         }
       }
