@@ -83,6 +83,14 @@ class LauncherIT {
         broken.err());
     assertFalse(broken.err().contains("\tat "), "no stack trace without --debug");
     assertTrue(broken.out().contains("participant stage: 5 of 6 runs of 3 subjects done"), broken.out());
+
+    // the single-stage command: diffusion runs only
+    Path out3 = tmp.resolve("derivatives3");
+    Run dti = voxelspark("dti", cohort.toString(), out3.toString(), "--participant-label", "01", "--dti-method", "ols");
+    assertEquals(0, dti.code(), dti.err());
+    assertTrue(Files.isRegularFile(out3.resolve("sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.nii.gz")));
+    assertFalse(Files.exists(out3.resolve("sub-01/func")), "no BOLD output from 'dti'");
+    assertTrue(Files.readString(out3.resolve("sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.json")).contains("\"OLS\""));
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.voxelspark.config.OptionSpec;
 import org.voxelspark.config.VoxelsparkOptions;
 import org.voxelspark.participant.ParticipantKernels;
 import org.voxelspark.participant.ParticipantStage;
+import org.voxelspark.participant.RunKind;
 import org.voxelspark.participant.RunResult;
 import org.voxelspark.sample.SampleCohortGenerator;
 import org.voxelspark.sample.SampleCohortSpec;
@@ -31,7 +32,13 @@ final class Commands {
 
   static Map<String, Command> all() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.of(new Participant(), new Validate(), new Sample(), new VersionCommand())) {
+    for (Command c : List.of(new Participant("participant", "per-subject maps of every run (BIDS-App level 'participant')",
+            java.util.EnumSet.allOf(RunKind.class)),
+        new Participant("dti", "diffusion tensor maps (FA, MD, AD, RD, eigenvalues, V1) of the diffusion runs only",
+            java.util.EnumSet.of(RunKind.DWI)),
+        new Participant("reho", "ReHo, ALFF/fALFF and their normalised maps of the BOLD runs only",
+            java.util.EnumSet.of(RunKind.BOLD)),
+        new Validate(), new Sample(), new VersionCommand())) {
       m.put(c.name(), c);
     }
     return m;
@@ -44,15 +51,26 @@ final class Commands {
     return input.endsWith(".csv") ? ManifestCohortReader.read(input, hadoop, options) : BidsCohortReader.read(input, hadoop, options);
   }
 
+  /** The participant stage, for every run kind or one. */
   static final class Participant implements Command {
+    private final String name;
+    private final String summary;
+    private final java.util.Set<RunKind> kinds;
+
+    Participant(String name, String summary, java.util.Set<RunKind> kinds) {
+      this.name = name;
+      this.summary = summary;
+      this.kinds = kinds;
+    }
+
     @Override
     public String name() {
-      return "participant";
+      return name;
     }
 
     @Override
     public String summary() {
-      return "per-subject maps of every run (BIDS-App level 'participant')";
+      return summary;
     }
 
     @Override
@@ -68,17 +86,17 @@ final class Commands {
     @Override
     public int run(Invocation inv) {
       Config c = inv.config();
-      SparkSession spark = SparkSessions.create("voxelspark participant", inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
+      SparkSession spark = SparkSessions.create("voxelspark " + name, inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
       try {
         Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
         inv.err().println(cohort.describe());
         ParticipantStage.Summary s = ParticipantStage.run(spark, cohort, inv.positionals().get(1),
             kernels(c), c.get(VoxelsparkOptions.BLOCK_SIZE),
-            c.get(VoxelsparkOptions.FAIL_FAST), Version.get());
+            c.get(VoxelsparkOptions.FAIL_FAST), Version.get(), kinds);
         long ok = s.succeededRuns();
         long files = s.runs().stream().mapToLong(r -> r.outputs().size()).sum();
         long blocks = s.runs().stream().mapToLong(RunResult::blocks).sum();
-        inv.out().println("participant stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
+        inv.out().println(name + " stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
             + " subjects done (" + blocks + " blocks, " + files + " files) in " + s.outputDir());
         inv.out().println("  per-run status: " + s.outputDir() + "/" + ParticipantStage.RUNS_TSV);
         if (!s.failures().isEmpty()) {

@@ -64,6 +64,12 @@ public final class ParticipantStage {
    */
   public static Summary run(SparkSession spark, Cohort cohort, String outputDir, KernelFactory kernels, int blockSize,
       boolean failFast, String version) {
+    return run(spark, cohort, outputDir, kernels, blockSize, failFast, version, java.util.EnumSet.allOf(RunKind.class));
+  }
+
+  /** As {@link #run(SparkSession, Cohort, String, KernelFactory, int, boolean, String)}, for the runs of {@code kinds} only. */
+  public static Summary run(SparkSession spark, Cohort cohort, String outputDir, KernelFactory kernels, int blockSize,
+      boolean failFast, String version, java.util.Set<RunKind> kinds) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String out = HadoopFiles.qualify(outputDir, hadoop).toString();
     HadoopFiles.requireWritableDirectory(out, hadoop);
@@ -78,7 +84,7 @@ public final class ParticipantStage {
       cohort.invalidSubjects().forEach(s -> all.addAll(s.problems()));
       throw new UserInputException(all);
     }
-    List<RunTask> tasks = tasks(cohort, out);
+    List<RunTask> tasks = tasks(cohort, out).stream().filter(t -> kinds.contains(t.kind())).toList();
     LOG.info("participant stage: {} runs of {} subjects ({} with input problems), blocks of {}^3 voxels, output {}",
         tasks.size(), cohort.validSubjects().size(), cohort.invalidSubjects().size(), blockSize, out);
     writeDatasetDescription(out, cohort, hadoop, version);
