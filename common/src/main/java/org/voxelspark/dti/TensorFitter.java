@@ -38,6 +38,10 @@ public final class TensorFitter {
   private final double[] a;
   private final double[] rhs;
   private final double[] p = new double[7];
+  private final double[] m = new double[28];
+  private final double[] r = new double[7];
+  private final double[] l = new double[49];
+  private final double[] z = new double[7];
   private final SymmetricEigen3 eigen = new SymmetricEigen3();
 
   public TensorFitter(TensorModel model) {
@@ -121,8 +125,81 @@ public final class TensorFitter {
     }
   }
 
-  /** p = argmin Σ w_i² (y_i − B_i·p)², by Householder QR of the row-weighted design. */
+  /**
+   * p = argmin Σ w_i² (y_i − B_i·p)² by the normal equations of the column-equilibrated design
+   * (each column scaled to max |entry| 1, so the 7×7 system is well conditioned), accumulated from
+   * precomputed row products, and a Cholesky solve: about 36·n flops a pass instead of QR's
+   * 2·49·n. A system that is not positive definite (degenerate weights) falls back to
+   * Householder QR.
+   */
   private void weightedSolve(double[] design) {
+    double[] outer = model.outer();
+    double[] scale = model.columnScale();
+    java.util.Arrays.fill(m, 0);
+    java.util.Arrays.fill(r, 0);
+    for (int i = 0; i < n; i++) {
+      double w2 = w[i] * w[i];
+      int base = 28 * i;
+      for (int q = 0; q < 28; q++) {
+        m[q] += w2 * outer[base + q];
+      }
+      double wy = w2 * y[i];
+      for (int c = 0; c < 7; c++) {
+        r[c] += wy * design[7 * i + c] / scale[c];
+      }
+    }
+    if (!cholesky()) {
+      householderSolve(design);
+      return;
+    }
+    // forward then back substitution with L (lower, packed in l[7][7])
+    for (int a = 0; a < 7; a++) {
+      double acc = r[a];
+      for (int b = 0; b < a; b++) {
+        acc -= l[7 * a + b] * z[b];
+      }
+      z[a] = acc / l[7 * a + a];
+    }
+    for (int a = 6; a >= 0; a--) {
+      double acc = z[a];
+      for (int b = a + 1; b < 7; b++) {
+        acc -= l[7 * b + a] * p[b];
+      }
+      p[a] = acc / l[7 * a + a];
+    }
+    for (int c = 0; c < 7; c++) {
+      p[c] /= scale[c];
+    }
+  }
+
+  /** Cholesky factor of the packed normal matrix {@link #m} into {@link #l}; false if not positive definite. */
+  private boolean cholesky() {
+    for (int a = 0; a < 7; a++) {
+      for (int b = 0; b <= a; b++) {
+        double acc = m[packed(b, a)];
+        for (int k = 0; k < b; k++) {
+          acc -= l[7 * a + k] * l[7 * b + k];
+        }
+        if (a == b) {
+          if (!(acc > 0)) {
+            return false;
+          }
+          l[7 * a + a] = Math.sqrt(acc);
+        } else {
+          l[7 * a + b] = acc / l[7 * b + b];
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Index of (a, b), a ≤ b, in the 28-element packed upper triangle. */
+  private static int packed(int a, int b) {
+    return a * 7 - a * (a - 1) / 2 + (b - a);
+  }
+
+  /** p = argmin Σ w_i² (y_i − B_i·p)², by Householder QR of the row-weighted design. */
+  private void householderSolve(double[] design) {
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 7; c++) {
         a[7 * i + c] = w[i] * design[7 * i + c];

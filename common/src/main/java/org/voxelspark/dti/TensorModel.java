@@ -59,6 +59,8 @@ public final class TensorModel implements Serializable {
   private final double[] design; // n × 7, row-major
   private final double[] pinv; // 7 × n, row-major
   private final double minDiffusivity;
+  private final double[] columnScale; // 7: design column c is stored divided by columnScale[c]
+  private final double[] outer; // n × 28: the scaled row's products x_a·x_b, a ≤ b, packed
 
   public TensorModel(GradientTable table, Settings settings) {
     this.table = table;
@@ -83,6 +85,24 @@ public final class TensorModel implements Serializable {
     pinv = new double[7 * n];
     for (int r = 0; r < 7; r++) {
       System.arraycopy(p[r], 0, pinv, r * n, n);
+    }
+    // equilibrated design for the weighted normal equations: each column scaled to max |entry| 1
+    columnScale = new double[7];
+    for (int c = 0; c < 7; c++) {
+      double m = 0;
+      for (int i = 0; i < n; i++) {
+        m = Math.max(m, Math.abs(design[7 * i + c]));
+      }
+      columnScale[c] = m == 0 ? 1 : m;
+    }
+    outer = new double[n * 28];
+    for (int i = 0; i < n; i++) {
+      int q = 0;
+      for (int a = 0; a < 7; a++) {
+        for (int b = a; b < 7; b++) {
+          outer[28 * i + q++] = design[7 * i + a] / columnScale[a] * (design[7 * i + b] / columnScale[b]);
+        }
+      }
     }
     // DIPY: min_diffusivity = tol / -design.min(), tol = 1e-6
     minDiffusivity = mostNegative < 0 ? 1e-6 / -mostNegative : 1e-6;
@@ -112,5 +132,15 @@ public final class TensorModel implements Serializable {
 
   double[] pinv() {
     return pinv;
+  }
+
+  /** Column c of the design is divided by this in {@link #outer()}. */
+  double[] columnScale() {
+    return columnScale;
+  }
+
+  /** Per row i, the 28 products of the scaled design row (a ≤ b, row-major packed). */
+  double[] outer() {
+    return outer;
   }
 }
