@@ -25,8 +25,9 @@ import org.voxelspark.kernel.BlockKernel;
  * of {@link Neighbourhood#offsets()}, in double precision, so a voxel's W is the same whatever block
  * it is computed in.
  *
- * <p><b>Block use.</b> Halo 1. The kernel ranks every in-mask voxel of the halo box once (no
- * allocation per voxel), then computes W for the core voxels. One instance per thread.
+ * <p><b>Block use.</b> Halo 1. The kernel ranks every in-mask voxel of the halo box once, into a
+ * compact array of in-mask voxels only (no allocation per voxel), then computes W for the core
+ * voxels. One instance per thread.
  */
 public final class RehoKernel implements BlockKernel {
   private static final long serialVersionUID = 1L;
@@ -61,12 +62,18 @@ public final class RehoKernel implements BlockKernel {
   @Override
   public void compute(float[] series, int n, Box halo, Box core, boolean[] mask, float[] out) {
     int hv = halo.voxelCount();
-    float[] ranks = new float[hv * n];
-    double[] tieSums = new double[hv];
+    // ranks only of in-mask voxels, compactly: slot[v] is the voxel's row in ranks, or −1
+    int[] slot = new int[hv];
+    int inMask = 0;
+    for (int v = 0; v < hv; v++) {
+      slot[v] = mask == null || mask[v] ? inMask++ : -1;
+    }
+    float[] ranks = new float[inMask * n];
+    double[] tieSums = new double[inMask];
     Ranker ranker = new Ranker(n, preset.ranking());
     for (int v = 0; v < hv; v++) {
-      if (mask == null || mask[v]) {
-        tieSums[v] = ranker.rank(series, v * n, ranks, v * n);
+      if (slot[v] >= 0) {
+        tieSums[slot[v]] = ranker.rank(series, v * n, ranks, slot[v] * n);
       }
     }
     int[][] offsets = neighbourhood.offsets();
@@ -98,8 +105,8 @@ public final class RehoKernel implements BlockKernel {
             if (a < 0 || b < 0 || d < 0 || a >= nx || b >= ny || d >= nz) {
               continue;
             }
-            int u = c + delta[m];
-            if (mask != null && !mask[u]) {
+            int u = slot[c + delta[m]];
+            if (u < 0) {
               continue;
             }
             members++;
