@@ -209,6 +209,18 @@ public final class GradientTable implements Serializable {
     return out;
   }
 
+  /**
+   * A vector of the FSL image frame in world (RAS+) space: {@code R·F·v} (see class doc), written
+   * to {@code out[0..2]}. The same rule takes gradient directions and tensor eigenvectors to world.
+   */
+  public static void fslToWorld(double[][] unitColumns, boolean positiveDeterminant, double vx, double vy, double vz,
+      double[] out) {
+    double fx = positiveDeterminant ? -vx : vx;
+    for (int row = 0; row < 3; row++) {
+      out[row] = unitColumns[row][0] * fx + unitColumns[row][1] * vy + unitColumns[row][2] * vz;
+    }
+  }
+
   /** The unit directions in world (RAS+) space, 3 per volume: {@code R·F·v} (see class doc). */
   public double[] worldDirections(Affine affine) {
     double[][] r = affine.unitColumns();

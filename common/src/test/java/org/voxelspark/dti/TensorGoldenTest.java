@@ -58,6 +58,12 @@ class TensorGoldenTest {
     float[] ad = map(golden, reference, "AD");
     float[] rd = map(golden, reference, "RD");
     float[] v1 = map(golden, reference, "V1");
+    float[] v1World = map(golden, reference, "V1world");
+    org.voxelspark.geometry.Affine affine = dwi.header().affine();
+    double[][] rot = affine.unitColumns();
+    boolean flip = affine.determinant() > 0;
+    double[] w = new double[3];
+    List<Double> dWorld = new ArrayList<>();
     int voxels = mask.length;
     double[] out = new double[TensorFitter.OUTPUTS];
     List<Double> dFa = new ArrayList<>();
@@ -80,16 +86,22 @@ class TensorGoldenTest {
         dAngle.add(angleDegrees(out[TensorFitter.V1], out[TensorFitter.V1 + 1], out[TensorFitter.V1 + 2],
             v1[v], v1[voxels + v], v1[2 * voxels + v]));
       }
+      if (v1World != null && fa[v] > 0.2 && (method != TensorFitMethod.IWLS || positiveDefinite)) {
+        GradientTable.fslToWorld(rot, flip, out[TensorFitter.V1], out[TensorFitter.V1 + 1], out[TensorFitter.V1 + 2], w);
+        dWorld.add(angleDegrees(w[0], w[1], w[2], v1World[v], v1World[voxels + v], v1World[2 * voxels + v]));
+      }
     }
     assertTrue(dFa.size() > 20, "enough clean voxels: " + dFa.size());
     String msg = String.format(Locale.ROOT, "%s %s vs %s: %d clean voxels; |dFA| median %.2g p99 %.2g max %.2g; "
-        + "rel dMD/AD/RD median %.2g p99 %.2g max %.2g; V1 angle (FA>0.2, %d voxels) median %.2g p99 %.2g max %.2g deg",
+        + "rel dMD/AD/RD median %.2g p99 %.2g max %.2g; V1 angle (FA>0.2, %d voxels) median %.2g p99 %.2g max %.2g deg; "
+        + "V1 world angle median %.2g max %.2g deg",
         dataset, method, reference, dFa.size(), q(dFa, 0.5), q(dFa, 0.99), q(dFa, 1), q(dDiff, 0.5), q(dDiff, 0.99),
-        q(dDiff, 1), dAngle.size(), q(dAngle, 0.5), q(dAngle, 0.99), q(dAngle, 1));
+        q(dDiff, 1), dAngle.size(), q(dAngle, 0.5), q(dAngle, 0.99), q(dAngle, 1), q(dWorld, 0.5), q(dWorld, 1));
     System.out.println(msg);
     assertTrue(q(dFa, 1) <= 1e-5, msg);
     assertTrue(dDiff.isEmpty() || q(dDiff, 1) <= 1e-5, msg);
     assertTrue(dAngle.isEmpty() || q(dAngle, 1) <= 0.01, msg);
+    assertTrue(dWorld.isEmpty() || q(dWorld, 1) <= 0.01, msg);
   }
 
   /**

@@ -37,8 +37,39 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
   /** The values a derivative map holds: its channels, normalised over the run's mask if it says so. */
   public float[] map(DerivativeNames map) {
     float[] raw = channels(map.channel(), map.channelCount());
-    if (map.normalisation() == DerivativeNames.Normalisation.NONE) {
-      return raw;
+    int voxels = values.length / channels;
+    switch (map.normalisation()) {
+      case NONE -> {
+        return raw;
+      }
+      case FSL_TO_WORLD -> {
+        double[][] rot = header.affine().unitColumns();
+        boolean flip = header.affine().determinant() > 0;
+        double[] w = new double[3];
+        float[] out = new float[raw.length];
+        for (int v = 0; v < voxels; v++) {
+          org.voxelspark.dti.GradientTable.fslToWorld(rot, flip, raw[v], raw[voxels + v], raw[2 * voxels + v], w);
+          for (int c = 0; c < 3; c++) {
+            out[c * voxels + v] = (float) w[c];
+          }
+        }
+        return out;
+      }
+      case COLOUR_FA -> {
+        float[] fa = channel(ParticipantKernels.DWI_TENSOR + org.voxelspark.dti.TensorFitter.FA);
+        float[] rgb = new float[voxels * 3]; // components interleaved, as NIfTI RGB24 stores them
+        for (int v = 0; v < voxels; v++) {
+          double f = Math.max(0, Math.min(1, fa[v]));
+          for (int c = 0; c < 3; c++) {
+            double x = Math.abs(raw[c * voxels + v]);
+            rgb[3 * v + c] = Float.isNaN(raw[c * voxels + v]) ? 0f : (float) Math.rint(255 * Math.min(1, x) * f);
+          }
+        }
+        return rgb;
+      }
+      default -> {
+        // the mask normalisations below
+      }
     }
     float[] maskChannel = channel(DerivativeNames.maskChannel(task.kind()));
     boolean[] mask = new boolean[maskChannel.length];

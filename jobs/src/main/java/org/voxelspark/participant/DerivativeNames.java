@@ -24,14 +24,18 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
     this(kind, channel, 1, suffix, description, units, datatype, Normalisation.NONE);
   }
 
-  /** A whole-map normalisation over the run's brain mask ({@link org.voxelspark.qc.MaskNormalisation}). */
+  /** How a map is derived from its channels when written. */
   public enum Normalisation {
     /** The channel as computed. */
     NONE,
     /** Divided by its mean in the mask (mReHo, mALFF, mfALFF). */
     MEAN_SCALED,
     /** Minus its mean, divided by its SD (n − 1), in the mask (zReHo, zALFF, zfALFF). */
-    Z_SCORED
+    Z_SCORED,
+    /** The 3 channels of a vector in the FSL image frame, taken to world space (RAS+) by the input's affine. */
+    FSL_TO_WORLD,
+    /** RGB: |V1| (FSL image frame, channels c..c+2) × FA (the FA channel), scaled to 0..255. */
+    COLOUR_FA
   }
 
   /** The brain-mask channel of a run kind, over which maps are normalised. */
@@ -51,6 +55,14 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
       "mm^2/s");
   public static final DerivativeNames V1 = tensorMap(TensorFitter.V1, 3, "v1",
       "principal eigenvector (x, y, z volumes) in the FSL image frame of the input; sign arbitrary", "unit vector");
+  public static final DerivativeNames V1_WORLD = new DerivativeNames(RunKind.DWI,
+      ParticipantKernels.DWI_TENSOR + TensorFitter.V1, 3, "model-tensor_param-v1_space-scanner_dwimap",
+      "principal eigenvector in world (scanner RAS+) space: R.F.v with F = diag(-1,1,1) when det(affine) > 0, in the mask",
+      "unit vector", NiftiDatatype.FLOAT32, Normalisation.FSL_TO_WORLD);
+  public static final DerivativeNames COLOUR_FA = new DerivativeNames(RunKind.DWI,
+      ParticipantKernels.DWI_TENSOR + TensorFitter.V1, 3, "model-tensor_param-colorfa_dwimap",
+      "colour FA: red, green, blue = |V1 x, y, z| (image axes) x FA, 0..255, in the mask", "RGB", NiftiDatatype.RGB24,
+      Normalisation.COLOUR_FA);
   public static final DerivativeNames TENSOR = tensorMap(TensorFitter.TENSOR, 6, "tensor",
       "diffusion tensor, volumes in NIfTI lower-triangular order XX, XY, YY, XZ, YZ, ZZ, FSL image frame", "mm^2/s");
   public static final DerivativeNames S0 = tensorMap(TensorFitter.S0, 1, "s0", "fitted signal at b = 0", "scanner intensity");
@@ -93,7 +105,7 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
 
   /** Every map of a run kind, in output order. */
   public static List<DerivativeNames> of(RunKind kind) {
-    return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, TENSOR, S0)
+    return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, V1_WORLD, COLOUR_FA, TENSOR, S0)
         : List.of(BOLD_MEAN, BOLD_TSNR, REHO, MREHO, ZREHO, ALFF, MALFF, ZALFF, FALFF, MFALFF, ZFALFF, BOLD_MASK);
   }
 

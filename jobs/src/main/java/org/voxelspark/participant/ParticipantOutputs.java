@@ -29,7 +29,8 @@ public final class ParticipantOutputs {
     NiftiHeader in = run.header();
     for (DerivativeNames map : DerivativeNames.of(run.task().kind())) {
       String file = new Path(run.task().outputDir(), map.fileName(run.task().name())).toString();
-      NiftiHeader h = NiftiHeader.builder(in.geometry(), map.channelCount())
+      boolean rgb = map.datatype() == org.voxelspark.nifti.NiftiDatatype.RGB24;
+      NiftiHeader h = NiftiHeader.builder(in.geometry(), rgb ? 1 : map.channelCount())
           .datatype(map.datatype())
           .intent(NiftiHeader.INTENT_ESTIMATE, map.suffix().length() > 16 ? map.suffix().substring(0, 16) : map.suffix())
           .description("voxelspark " + version + ": " + map.description())
