@@ -46,7 +46,7 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
   public static final DerivativeNames MEAN_B0 = new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_MEAN_B0,
       "desc-meanb0_dwiref", "mean of the b=0 volumes", "scanner intensity", NiftiDatatype.FLOAT32);
   public static final DerivativeNames DWI_MASK = new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_MASK,
-      "desc-brain_mask", "brain mask (Otsu threshold of the mean b0)", "1 = brain", NiftiDatatype.UINT8);
+      "desc-brain_mask", "brain mask (DIPY median_otsu of the mean b0: radius 4, 4 passes)", "1 = brain", NiftiDatatype.UINT8);
   public static final DerivativeNames FA = tensorMap(TensorFitter.FA, 1, "fa", "fractional anisotropy", "dimensionless, 0..1");
   public static final DerivativeNames MD = tensorMap(TensorFitter.MD, 1, "md", "mean diffusivity (l1+l2+l3)/3", "mm^2/s");
   public static final DerivativeNames AD = tensorMap(TensorFitter.AD, 1, "ad", "axial diffusivity l1", "mm^2/s");

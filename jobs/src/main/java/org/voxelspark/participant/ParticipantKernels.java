@@ -18,6 +18,7 @@ import org.voxelspark.kernel.TemporalStatisticsKernel;
 import org.voxelspark.nifti.NiftiHeader;
 import org.voxelspark.nifti.NiftiImage;
 import org.voxelspark.qc.BrainMask;
+import org.voxelspark.qc.MedianOtsu;
 import org.voxelspark.qc.TemporalStatistics;
 import org.voxelspark.reho.AlffKernel;
 import org.voxelspark.reho.Neighbourhood;
@@ -38,8 +39,9 @@ import org.voxelspark.reho.RehoPreset;
  * {@link #BOLD_TSNR} (every voxel), {@link #BOLD_REHO} (Kendall's W, {@link RehoKernel}),
  * {@link #BOLD_ALFF} and {@link #BOLD_FALFF} ({@link AlffKernel}), {@link #BOLD_MASK}.
  *
- * <p><b>Masks</b>: {@link BrainMask#fromReference} of the run's mean b0 image (DWI) or of its
- * temporal mean, excluding constant series (BOLD). ReHo neighbours outside the mask are left out.
+ * <p><b>Masks</b>: DWI: {@link MedianOtsu} of the run's mean b0 image (DIPY's median_otsu, radius
+ * 4, 4 passes). BOLD: {@link BrainMask#fromReference} of its temporal mean, excluding constant
+ * series. ReHo neighbours outside the mask are left out.
  *
  * @param b0Threshold largest b-value (s/mm²) treated as b = 0
  * @param dtiMethod tensor fit method (DIPY-compatible signal floor and eigenvalue clipping)
@@ -50,6 +52,9 @@ import org.voxelspark.reho.RehoPreset;
  */
 public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, RehoPreset rehoPreset,
     Neighbourhood neighbourhood, double alffLowHz, double alffHighHz) implements KernelFactory {
+  /** DIPY's median_otsu defaults for the DWI mask. */
+  public static final int MEDIAN_OTSU_RADIUS = 4;
+  public static final int MEDIAN_OTSU_PASSES = 4;
   /** Fewest BOLD volumes accepted (ranks and spectra need a series). */
   public static final int MIN_BOLD_VOLUMES = 10;
   /** Largest relative disagreement accepted between the sidecar's and the header's TR. */
@@ -88,7 +93,8 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
         GradientTable g = GradientTable.parse(HadoopFiles.readText(task.bval(), conf), task.bval(),
             HadoopFiles.readText(task.bvec(), conf), task.bvec(), nt, b0Threshold);
         float[] stats = wholeVolumeStatistics(image, g.b0Volumes());
-        boolean[] mask = BrainMask.fromReference(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), null);
+        boolean[] mask = MedianOtsu.mask(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), header.nx(), header.ny(),
+            header.nz(), MEDIAN_OTSU_RADIUS, MEDIAN_OTSU_PASSES);
         TensorModel model = new TensorModel(g, TensorModel.Settings.dipy(dtiMethod));
         yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel(),
             new TensorKernel(model))), mask);
@@ -130,7 +136,8 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
       p.put("ALFFConvention", "DPABI: linear detrend, zero-pad to 2^k, mean of 2|FFT|/n over the band");
       p.put("ALFFBandHz", List.of(alffLowHz, alffHighHz));
     }
-    p.put("BrainMask", "Otsu threshold of the " + (kind == RunKind.DWI ? "mean b0" : "temporal mean, non-constant series"));
+    p.put("BrainMask", kind == RunKind.DWI ? "DIPY median_otsu of the mean b0 (median radius 4, 4 passes)"
+        : "Otsu threshold of the temporal mean, non-constant series");
     return p;
   }
 
