@@ -1,32 +1,29 @@
 package org.voxelspark.qc;
 
 /**
- * A brain mask from a reference image (the mean b0 of a diffusion run, the temporal mean of a BOLD
- * run) by Otsu's threshold: the intensity that maximises the between-class variance of the image's
- * histogram (Otsu 1979; 256 bins between the image's minimum and maximum over finite voxels).
- * When several thresholds give the same maximal variance (an empty gap between the classes), the
- * middle of the gap is taken. Voxels above the threshold whose series is not constant are in the
- * mask.
+ * A brain mask from a reference image (the temporal mean of a BOLD run) by Otsu's threshold: the
+ * intensity that maximises the between-class variance of the image's 256-bin histogram (Otsu
+ * 1979), computed by {@link MedianOtsu#otsu} over the finite voxels. Voxels above the threshold
+ * whose series is not constant are in the mask.
  *
  * <p>This is the plain global Otsu rule (no median filtering, no hole filling): adequate for
  * scanner images whose background is dark, as both modalities' reference images are; DIPY's
  * {@code median_otsu} for diffusion data comes with the DTI stage.
  */
 public final class BrainMask {
-  /** Histogram bins of the Otsu threshold. */
-  public static final int BINS = 256;
-
   private BrainMask() {}
 
   /**
-   * Otsu's threshold of the finite values of {@code image}; NaN when there are none or all are
-   * equal.
+   * Otsu's threshold of the finite values of {@code image} by the one Otsu rule of voxelspark,
+   * {@link MedianOtsu#otsu} (DIPY's); NaN when there are no finite values or all are equal.
    */
   public static double otsuThreshold(float[] image) {
+    int finite = 0;
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (float v : image) {
       if (Float.isFinite(v)) {
+        finite++;
         min = Math.min(min, v);
         max = Math.max(max, v);
       }
@@ -34,44 +31,17 @@ public final class BrainMask {
     if (!(max > min)) {
       return Double.NaN;
     }
-    long[] hist = new long[BINS];
-    double width = (max - min) / BINS;
-    long total = 0;
+    if (finite == image.length) {
+      return MedianOtsu.otsu(image);
+    }
+    float[] values = new float[finite];
+    int q = 0;
     for (float v : image) {
       if (Float.isFinite(v)) {
-        int b = (int) Math.min(BINS - 1, Math.floor((v - min) / width));
-        hist[b]++;
-        total++;
+        values[q++] = v;
       }
     }
-    double sumAll = 0;
-    for (int b = 0; b < BINS; b++) {
-      sumAll += (min + (b + 0.5) * width) * hist[b];
-    }
-    double best = -1;
-    int bestBin = 0;
-    int bestLast = 0;
-    long below = 0;
-    double sumBelow = 0;
-    for (int b = 0; b < BINS - 1; b++) {
-      below += hist[b];
-      sumBelow += (min + (b + 0.5) * width) * hist[b];
-      long above = total - below;
-      if (below == 0 || above == 0) {
-        continue;
-      }
-      double m0 = sumBelow / below;
-      double m1 = (sumAll - sumBelow) / above;
-      double between = (double) below * above * (m0 - m1) * (m0 - m1);
-      if (between > best * (1 + 1e-12)) {
-        best = between;
-        bestBin = b;
-        bestLast = b;
-      } else if (between >= best * (1 - 1e-12)) {
-        bestLast = b; // a plateau of equal between-class variance (an empty gap between classes)
-      }
-    }
-    return min + ((bestBin + bestLast) / 2.0 + 1) * width;
+    return MedianOtsu.otsu(values);
   }
 
   /**
