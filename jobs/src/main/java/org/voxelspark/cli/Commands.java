@@ -87,6 +87,8 @@ final class Commands {
     public int run(Invocation inv) {
       Config c = inv.config();
       SparkSession spark = SparkSessions.create("voxelspark " + name, inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
+      org.voxelspark.spark.ProgressListener progress = new org.voxelspark.spark.ProgressListener(name, inv.err(), 2000);
+      spark.sparkContext().addSparkListener(progress);
       try {
         Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
         inv.err().println(cohort.describe());
@@ -109,6 +111,7 @@ final class Commands {
         }
         return Main.OK;
       } finally {
+        spark.sparkContext().removeSparkListener(progress);
         spark.stop();
       }
     }
