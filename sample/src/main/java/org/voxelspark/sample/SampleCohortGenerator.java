@@ -73,12 +73,12 @@ public final class SampleCohortGenerator {
 
   /**
    * Command line: {@code <output_dir> [--seed N] [--scale demo|bench|tiny]}. The output directory
-   * must not exist or be empty.
+   * must not exist or be empty. (The usual entry point is {@code voxelspark sample}; a bad command
+   * line here ends with an {@link IllegalArgumentException}, so the JVM exits non-zero.)
    */
   public static void main(String[] args) {
     if (args.length < 1 || args[0].startsWith("-")) {
-      System.err.println("usage: SampleCohortGenerator <output_dir> [--seed N] [--scale demo|bench|tiny]");
-      System.exit(2);
+      throw new IllegalArgumentException("usage: SampleCohortGenerator <output_dir> [--seed N] [--scale demo|bench|tiny]");
     }
     long seed = SampleCohortSpec.DEFAULT_SEED;
     SampleCohortSpec.Scale scale = SampleCohortSpec.Scale.DEMO;
@@ -86,10 +86,8 @@ public final class SampleCohortGenerator {
       switch (args[a]) {
         case "--seed" -> seed = Long.parseLong(args[++a]);
         case "--scale" -> scale = SampleCohortSpec.Scale.valueOf(args[++a].toUpperCase(Locale.ROOT));
-        default -> {
-          System.err.println("unknown option " + args[a]);
-          System.exit(2);
-        }
+        default -> throw new IllegalArgumentException("unknown option " + args[a]
+            + "; usage: SampleCohortGenerator <output_dir> [--seed N] [--scale demo|bench|tiny]");
       }
     }
     SampleCohortSpec demo = SampleCohortSpec.demo(seed);
