@@ -111,20 +111,27 @@ public final class ParticipantFunctions {
     };
   }
 
-  /** Writes each assembled run's maps; returns what was written or why the run failed. */
+  /**
+   * Writes each assembled run's maps and voxel-table file ({@link ParticipantOutputs}); returns what
+   * was written or why the run failed.
+   *
+   * @param outputRoot the derivatives dataset's root
+   * @param blockSize edge of the blocks the voxel table's {@code block_id} refers to
+   */
   public static JavaRDD<RunResult> write(JavaRDD<AssembledRun> runs, KernelFactory kernels, SerializableConfiguration conf,
-      String softwareVersion) {
-    return runs.map(writeOutputs(kernels, conf, softwareVersion));
+      String softwareVersion, String outputRoot, int blockSize) {
+    return runs.map(writeOutputs(kernels, conf, softwareVersion, outputRoot, blockSize));
   }
 
   private static Function<AssembledRun, RunResult> writeOutputs(KernelFactory kernels, SerializableConfiguration conf,
-      String version) {
+      String version, String outputRoot, int blockSize) {
     return run -> {
       if (run.failed()) {
         return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0);
       }
       try {
-        return new RunResult(run.task(), ParticipantOutputs.write(run, kernels.parameters(run.task().kind()), conf.get(), version), List.of(), null, run.blocks());
+        return new RunResult(run.task(), ParticipantOutputs.write(run, kernels.parameters(run.task().kind()), conf.get(), version,
+            outputRoot, blockSize), List.of(), null, run.blocks());
       } catch (UserInputException e) {
         return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks());
       }

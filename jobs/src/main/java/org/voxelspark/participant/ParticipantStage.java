@@ -97,7 +97,7 @@ public final class ParticipantStage {
       int partitions = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism()));
       JavaRDD<AssembledRun> assembled = ParticipantFunctions.assemble(
           ParticipantFunctions.computeBlocks(runs, kernels, blockSize, conf, failFast), partitions, conf);
-      results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version).collect());
+      results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize).collect());
       results.sort((a, b) -> (a.task().subjectKey() + a.task().name()).compareTo(b.task().subjectKey() + b.task().name()));
       LOG.info("participant stage: {} of {} runs done in {} s", results.stream().filter(RunResult::succeeded).count(),
           results.size(), String.format("%.1f", (System.nanoTime() - start) / 1e9));

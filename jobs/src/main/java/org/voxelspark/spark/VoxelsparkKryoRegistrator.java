@@ -31,8 +31,41 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.participant.AssembledRun.class,
   };
 
+  /**
+   * Spark SQL classes that travel in task results when voxelspark reads Parquet (schema inference
+   * returns {@code StructType}s from executors), registered by name because several are Scala
+   * objects ({@code FloatType$}).
+   */
+  static final String[] SPARK_SQL = {
+    "org.apache.spark.sql.types.StructType",
+    "org.apache.spark.sql.types.StructType[]",
+    "org.apache.spark.sql.types.StructField",
+    "org.apache.spark.sql.types.StructField[]",
+    "org.apache.spark.sql.types.Metadata",
+    "org.apache.spark.sql.types.StringType",
+    "org.apache.spark.sql.types.StringType$",
+    "org.apache.spark.sql.types.IntegerType$",
+    "org.apache.spark.sql.types.LongType$",
+    "org.apache.spark.sql.types.FloatType$",
+    "org.apache.spark.sql.types.DoubleType$",
+    "org.apache.spark.sql.types.BooleanType$",
+    "org.apache.spark.sql.types.BinaryType$",
+    "org.apache.spark.sql.types.ShortType$",
+    "org.apache.spark.sql.types.ByteType$",
+    "org.apache.spark.sql.types.ArrayType",
+  };
+
   @Override
   public void registerClasses(Kryo kryo) {
+    for (String name : SPARK_SQL) {
+      try {
+        kryo.register(name.endsWith("[]")
+            ? java.lang.reflect.Array.newInstance(Class.forName(name.substring(0, name.length() - 2)), 0).getClass()
+            : Class.forName(name));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark SQL class " + name + " not on the classpath", e);
+      }
+    }
     kryo.register(float[].class);
     kryo.register(double[].class);
     kryo.register(int[].class);
