@@ -29,6 +29,9 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.participant.BlockResult.class,
     org.voxelspark.participant.RunResult.class,
     org.voxelspark.participant.AssembledRun.class,
+    org.voxelspark.group.SubjectMap.class,
+    org.voxelspark.group.GroupBlock.class,
+    org.voxelspark.group.GroupTranspose.SubjectBlock.class,
   };
 
   /**
