@@ -34,6 +34,37 @@ public final class GlmMaps implements Serializable {
     }
   }
 
+  /**
+   * The maps of consecutive blocks joined in order (block b's voxels follow block b−1's), as the
+   * driver assembles them; every part must have the same numbers of columns, contrasts and tests.
+   */
+  public static GlmMaps concatenate(java.util.List<GlmMaps> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no parts");
+    }
+    GlmMaps first = parts.get(0);
+    int total = 0;
+    for (GlmMaps m : parts) {
+      if (m.columns != first.columns || m.contrasts != first.contrasts || m.fTests != first.fTests) {
+        throw new IllegalArgumentException("parts of different designs");
+      }
+      total += m.voxels;
+    }
+    GlmMaps out = new GlmMaps(total, first.columns, first.contrasts, first.fTests);
+    int at = 0;
+    for (GlmMaps m : parts) {
+      for (GlmOutput o : GlmOutput.values()) {
+        double[] src = m.data.get(o);
+        double[] dst = out.data.get(o);
+        for (int i = 0; i < out.count(o); i++) {
+          System.arraycopy(src, i * m.voxels, dst, i * total + at, m.voxels);
+        }
+      }
+      at += m.voxels;
+    }
+    return out;
+  }
+
   /** Number of voxels v. */
   public int voxels() {
     return voxels;

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * E = {@value #DEFAULT_E}, 6-connectivity, and PALM's automatic step Δh = max(x)/100 over the
  * image's in-mask values (so K = 100 and h_K = max x exactly); a fixed Δh may be given instead
  * (then K = ⌊max x/Δh⌋). Only positive values are enhanced: a two-sided test passes |z|. NaN
- * voxels are never supra-threshold. An image with max x ≤ 0 has TFCE 0 everywhere.
+ * voxels are never supra-threshold; +∞ voxels (exact fits) count as the largest finite value. An
+ * image with max x ≤ 0 has TFCE 0 everywhere.
  *
  * <p><b>Algorithm.</b> Exact, not the K labelings of the definition: voxels are bucketed by the
  * level at which they enter, levels are processed from the top, components are merged with a
@@ -106,12 +107,9 @@ public final class Tfce {
     double max = Double.NEGATIVE_INFINITY;
     for (int m = 0; m < v; m++) {
       double val = x[offset + m];
-      if (val > max) {
+      if (val > max && val != Double.POSITIVE_INFINITY) {
         max = val;
       }
-    }
-    if (max == Double.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException("TFCE of an image with an infinite value");
     }
     double dh = fixedStep > 0 ? fixedStep : max / AUTO_STEPS;
     int steps = !(max > 0) ? 0 : fixedStep > 0 ? (int) Math.min(1 << 24, Math.floor(max / dh)) : AUTO_STEPS;
