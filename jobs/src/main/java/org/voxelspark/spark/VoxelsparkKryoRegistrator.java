@@ -32,6 +32,18 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.group.SubjectMap.class,
     org.voxelspark.group.GroupBlock.class,
     org.voxelspark.group.GroupTranspose.SubjectBlock.class,
+    org.voxelspark.group.GroupFunctions.BlockGlm.class,
+    org.voxelspark.group.GroupFunctions.BlockInference.class,
+    org.voxelspark.group.GroupFunctions.ChunkPiece.class,
+    org.voxelspark.stats.glm.GlmModel.class,
+    org.voxelspark.stats.glm.GlmMaps.class,
+    org.voxelspark.stats.perm.FreedmanLane.class,
+    org.voxelspark.stats.perm.ShufflingSet.class,
+    org.voxelspark.stats.inference.MaskedGrid.class,
+    org.voxelspark.stats.inference.MaxDistribution.class,
+    org.voxelspark.stats.inference.ExceedanceCounts.class,
+    org.voxelspark.stats.inference.SpatialInference.Null.class,
+    org.voxelspark.stats.inference.SpatialInference.Settings.class,
   };
 
   /**
@@ -71,6 +83,8 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     }
     kryo.register(float[].class);
     kryo.register(double[].class);
+    kryo.register(double[][].class);
+    kryo.register(org.voxelspark.stats.inference.MaxDistribution[].class, new JavaSerializer());
     kryo.register(int[].class);
     kryo.register(long[].class);
     kryo.register(boolean[].class);

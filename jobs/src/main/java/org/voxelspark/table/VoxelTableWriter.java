@@ -11,7 +11,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
@@ -229,66 +228,6 @@ public final class VoxelTableWriter {
     @Override
     protected WriteSupport<Cursor> getWriteSupport(Configuration conf) {
       return support;
-    }
-  }
-
-  /**
-   * A Parquet {@link OutputFile} over an already open stream (the atomic writer's temporary file).
-   * Closing the Parquet stream flushes but leaves closing the underlying stream to its owner.
-   */
-  private record StreamOutputFile(OutputStream out, String uri) implements OutputFile {
-    @Override
-    public PositionOutputStream create(long blockSizeHint) {
-      return new PositionOutputStream() {
-        private long position;
-
-        @Override
-        public long getPos() {
-          return position;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-          out.write(b);
-          position++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-          position += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-          out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-          out.flush();
-        }
-      };
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-      return create(blockSizeHint);
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
-    }
-
-    @Override
-    public String getPath() {
-      return uri;
     }
   }
 }

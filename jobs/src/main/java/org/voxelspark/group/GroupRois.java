@@ -1,0 +1,127 @@
+package org.voxelspark.group;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.voxelspark.error.UserInputException;
+import org.voxelspark.geometry.Resampler;
+import org.voxelspark.geometry.VolumeGeometry;
+import org.voxelspark.geometry.VoxelLayout;
+import org.voxelspark.io.HadoopFiles;
+import org.voxelspark.io.SerializableConfiguration;
+import org.voxelspark.nifti.NiftiImage;
+import org.voxelspark.stats.GroupAnalysis;
+import org.voxelspark.stats.design.Design;
+import org.voxelspark.stats.roi.RoiMeans;
+
+/**
+ * ROI statistics (the analysis of Tu et al. 2015): each subject's mean of the metric over every ROI
+ * of a label atlas, then the same GLM and permutation inference on the subjects × ROIs matrix, with
+ * FWE correction over the ROIs.
+ *
+ * <p>The atlas is a label image (non-negative integers, 0 = background) in the analysis' space; it is
+ * resampled onto the reference grid with nearest-neighbour interpolation when its grid differs. Its
+ * label table is a TSV with a header, the first column the label index and the second its name
+ * (e.g. {@code index  name}); labels missing from the table are named {@code label-<index>}. A
+ * subject's ROI mean is over the ROI's voxels where that subject has data (its mask, after
+ * resampling); the number of voxels averaged is reported per subject and ROI.
+ */
+public final class GroupRois {
+  private GroupRois() {}
+
+  /**
+   * The ROI analysis.
+   *
+   * @param rois ROI labels, ascending
+   * @param names their names
+   * @param means subject-major {@code n × R} means (NaN where a subject has no voxel in the ROI)
+   * @param voxels subject-major {@code n × R} numbers of voxels averaged
+   * @param analysis the GLM and inference on the means
+   */
+  public record Result(int[] rois, List<String> names, double[] means, int[] voxels, GroupAnalysis.Result analysis) {}
+
+  /** One subject's ROI means and voxel counts. */
+  public record SubjectMeans(int row, double[] means, int[] voxels) implements Serializable {}
+
+  /** The atlas labels on the reference grid. */
+  public static int[] atlasLabels(String atlas, VolumeGeometry reference, Configuration conf) {
+    NiftiImage image = HadoopFiles.readNifti(atlas, conf, VoxelLayout.VOLUME_MAJOR);
+    if (image.header().nt() != 1) {
+      throw new UserInputException(atlas, "dim[4]", "an atlas must be a 3-D label image, it has " + image.header().nt()
+          + " volumes");
+    }
+    float[] values = image.data();
+    if (Resampler.needed(image.header().geometry(), reference)) {
+      values = Resampler.resample(values, image.header().geometry(), reference, Resampler.Interpolation.NEAREST, 0);
+    }
+    return RoiMeans.labels(values, atlas);
+  }
+
+  /** The label table: index → name (empty when {@code uri} is null). */
+  public static Map<Integer, String> labelTable(String uri, Configuration conf) {
+    Map<Integer, String> names = new LinkedHashMap<>();
+    if (uri == null) {
+      return names;
+    }
+    String[] lines = HadoopFiles.readText(uri, conf).replace("\r\n", "\n").split("\n");
+    for (int l = 1; l < lines.length; l++) {
+      if (lines[l].isBlank()) {
+        continue;
+      }
+      String[] f = lines[l].split("\t");
+      if (f.length < 2) {
+        throw new UserInputException(uri, "row " + (l + 1), "needs two tab-separated columns: label index and name");
+      }
+      try {
+        names.put(Integer.parseInt(f[0].trim()), f[1].trim());
+      } catch (NumberFormatException e) {
+        throw new UserInputException(uri, "row " + (l + 1), "'" + f[0] + "' is not an integer label index");
+      }
+    }
+    return names;
+  }
+
+  /** Runs the ROI analysis on Spark (one task per subject) and the inference on the driver. */
+  public static Result analyse(JavaSparkContext jsc, GroupInputs inputs, Design design, String atlas, String labelTable,
+      GroupSettings settings, SerializableConfiguration conf) {
+    int[] labels = atlasLabels(atlas, inputs.reference(), conf.get());
+    int[] rois = RoiMeans.roisOf(labels);
+    if (rois.length == 0) {
+      throw new UserInputException(atlas, "", "the atlas has no label > 0 on the analysis grid");
+    }
+    Map<Integer, String> table = labelTable(labelTable, conf.get());
+    List<String> names = new ArrayList<>();
+    for (int r : rois) {
+      names.add(table.getOrDefault(r, "label-" + r));
+    }
+    List<SubjectMeans> per = new ArrayList<>(jsc.parallelize(inputs.maps(), Math.max(1, Math.min(inputs.maps().size(),
+        jsc.defaultParallelism() * 2))).map(subjectMeans(labels, rois, inputs.reference(), conf))
+        .collect());
+    per.sort((a, b) -> Integer.compare(a.row(), b.row()));
+    int n = per.size();
+    double[] y = new double[n * rois.length];
+    int[] counts = new int[n * rois.length];
+    for (SubjectMeans m : per) {
+      System.arraycopy(m.means(), 0, y, m.row() * rois.length, rois.length);
+      System.arraycopy(m.voxels(), 0, counts, m.row() * rois.length, rois.length);
+    }
+    GroupAnalysis.Result analysis = GroupAnalysis.run(design, y, rois.length,
+        GroupAnalysis.Options.of(settings.shufflings(), settings.seed()).withTail(settings.tail()));
+    return new Result(rois, List.copyOf(names), y, counts, analysis);
+  }
+
+  private static Function<SubjectMap, SubjectMeans> subjectMeans(int[] labels, int[] rois, VolumeGeometry reference,
+      SerializableConfiguration conf) {
+    return s -> {
+      float[] map = GroupTranspose.prepare(s, reference, conf.get());
+      RoiMeans.Result r = RoiMeans.means(labels, map, null, rois);
+      return new SubjectMeans(s.row(), Arrays.copyOf(r.means(), r.means().length), Arrays.copyOf(r.voxels(), r.voxels().length));
+    };
+  }
+}

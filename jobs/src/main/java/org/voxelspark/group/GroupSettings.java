@@ -1,0 +1,51 @@
+package org.voxelspark.group;
+
+import java.util.List;
+import java.util.Objects;
+import org.voxelspark.stats.design.ContrastSpec;
+import org.voxelspark.stats.design.FTestSpec;
+import org.voxelspark.stats.design.ModelSpec;
+import org.voxelspark.stats.inference.SpatialInference;
+import org.voxelspark.stats.perm.Partition;
+import org.voxelspark.stats.perm.Tail;
+
+/**
+ * What the group stage computes.
+ *
+ * @param metric the voxel-table metric column analysed (e.g. {@code fa}, {@code zreho})
+ * @param model the model over {@code participants.tsv} (with its exchangeability-block column, if any)
+ * @param contrasts t-contrasts
+ * @param fTests F-tests
+ * @param shufflings number of shufflings including the identity (1 = parametric inference only)
+ * @param seed seed of the shuffling generator
+ * @param tail t-test tail
+ * @param partition Freedman–Lane partition
+ * @param spatial TFCE / cluster inference, or null for voxelwise inference only
+ * @param groupMask URI of a group mask (its grid is the analysis grid), or null
+ * @param minCoverage fraction of subjects that must have data at a voxel (1 = mask intersection)
+ * @param blockSize edge of the cubic voxel blocks, voxels
+ * @param shufflingChunk shufflings per task of the voxelwise permutation pass
+ * @param atlas URI of a label image for ROI statistics, or null
+ * @param atlasLabels URI of its label table (TSV: index, name), or null
+ * @param excludeFailed leave out subjects without a usable map instead of failing
+ */
+public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> contrasts, List<FTestSpec> fTests,
+    int shufflings, long seed, Tail tail, Partition partition, SpatialInference.Settings spatial, String groupMask,
+    double minCoverage, int blockSize, int shufflingChunk, String atlas, String atlasLabels, boolean excludeFailed) {
+  public GroupSettings {
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(model, "model");
+    contrasts = List.copyOf(contrasts);
+    fTests = List.copyOf(fTests);
+    Objects.requireNonNull(tail, "tail");
+    Objects.requireNonNull(partition, "partition");
+    if (shufflings < 1 || blockSize < 1 || shufflingChunk < 1 || !(minCoverage > 0 && minCoverage <= 1)) {
+      throw new IllegalArgumentException("shufflings, block size and chunk must be positive, coverage in (0, 1]");
+    }
+  }
+
+  /** Fewest subjects with data at a voxel, of {@code n}. */
+  public int minSubjects(int n) {
+    return Math.max(1, (int) Math.ceil(minCoverage * n - 1e-9));
+  }
+}

@@ -1,0 +1,302 @@
+package org.voxelspark.group;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.voxelspark.cohort.Cohort;
+import org.voxelspark.error.UserInputException;
+import org.voxelspark.geometry.VolumeGeometry;
+import org.voxelspark.geometry.VoxelLayout;
+import org.voxelspark.io.HadoopFiles;
+import org.voxelspark.io.SerializableConfiguration;
+import org.voxelspark.nifti.NiftiHeader;
+import org.voxelspark.nifti.NiftiImage;
+import org.voxelspark.stats.design.Design;
+import org.voxelspark.stats.design.DesignBuilder;
+import org.voxelspark.stats.glm.GlmMaps;
+import org.voxelspark.stats.glm.GlmModel;
+import org.voxelspark.stats.glm.GlmOutput;
+import org.voxelspark.stats.inference.Clusters;
+import org.voxelspark.stats.inference.Fdr;
+import org.voxelspark.stats.inference.MaskedGrid;
+import org.voxelspark.stats.inference.MaxDistribution;
+import org.voxelspark.stats.inference.SpatialInference;
+import org.voxelspark.stats.perm.FreedmanLane;
+import org.voxelspark.stats.perm.ShufflingKind;
+import org.voxelspark.stats.perm.ShufflingSet;
+
+/**
+ * The group stage (BIDS-App level {@code group}): the participant stage's maps of one metric for
+ * every subject → the voxel-major transpose ({@link GroupTranspose}) → the voxelwise GLM, permutation
+ * inference with FWE and FDR correction, and optionally TFCE and cluster inference
+ * ({@link GroupFunctions}) → statistic maps, tables and the null distributions
+ * ({@link GroupOutputs}).
+ *
+ * <p>The design is built and factored once on the driver from {@code participants.tsv}, refused
+ * before any Spark work when it cannot be estimated ({@link DesignBuilder}); the model, the tests
+ * and the shufflings are broadcast. Everything is computed in the compact order of the group mask
+ * (voxels by increasing flat index), so the result equals
+ * {@link org.voxelspark.stats.GroupAnalysis#run} on the whole subjects × voxels matrix, value for
+ * value (the Spark test checks it).
+ */
+public final class GroupStage {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupStage.class);
+
+  private GroupStage() {}
+
+  /** The memory a spatial-inference task may use for its chunk of whole images, bytes. */
+  public static final long SPATIAL_CHUNK_BYTES = 256L << 20;
+
+  /**
+   * One test's inference, compact over the group mask.
+   *
+   * @param name contrast or F-test name
+   * @param isT whether a t-contrast
+   * @param statistic compared statistic (t, |t| or F)
+   * @param z its z-score
+   * @param uncorrectedP voxelwise permutation p
+   * @param fweP FWE-corrected p (max-z null)
+   * @param fdrP BH-FDR adjusted p
+   * @param maxNull max z per shuffling
+   * @param spatial TFCE / cluster results, or null
+   */
+  public record TestResult(String name, boolean isT, double[] statistic, double[] z, double[] uncorrectedP, double[] fweP,
+      double[] fdrP, double[] maxNull, org.voxelspark.stats.GroupAnalysis.Spatial spatial) {}
+
+  /**
+   * What the stage computed.
+   *
+   * @param inputs the subjects and the grid
+   * @param design the design
+   * @param grid the group mask as a compact grid (voxel order of every array below)
+   * @param coverage subjects with data per voxel
+   * @param glm the GLM maps, {@code GlmOutput → count(o) × V} map-major
+   * @param shufflings the shufflings used
+   * @param tests one per t-contrast, then per F-test
+   */
+  public record Result(GroupInputs inputs, Design design, MaskedGrid grid, int[] coverage, Map<GlmOutput, double[]> glm,
+      ShufflingSet shufflings, List<TestResult> tests) {
+    /** Number of voxels in the group mask. */
+    public int voxels() {
+      return grid.size();
+    }
+  }
+
+  /**
+   * What a run of the stage did.
+   *
+   * @param result the voxelwise analysis
+   * @param rois the ROI analysis, or null without an atlas
+   * @param outputs the URIs written
+   */
+  public record Summary(Result result, GroupRois.Result rois, List<String> outputs) {}
+
+  /** Runs the analysis, the ROI analysis when an atlas is given, and writes every output. */
+  public static Summary run(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings, String version) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String out = HadoopFiles.qualify(derivatives, hadoop).toString();
+    HadoopFiles.requireWritableDirectory(GroupOutputs.directory(out, settings.metric()), hadoop);
+    Result result = analyse(spark, cohort, out, settings);
+    GroupRois.Result rois = null;
+    if (settings.atlas() != null) {
+      rois = GroupRois.analyse(JavaSparkContext.fromSparkContext(spark.sparkContext()), result.inputs(), result.design(),
+          settings.atlas(), settings.atlasLabels(), settings, new SerializableConfiguration(hadoop));
+    }
+    List<String> written = GroupOutputs.write(result, rois, settings, out, hadoop, version);
+    LOG.info("group stage: {} files written to {}", written.size(), GroupOutputs.directory(out, settings.metric()));
+    return new Summary(result, rois, written);
+  }
+
+  /** Runs the analysis (no outputs written; see {@link GroupOutputs#write}). */
+  public static Result analyse(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    NiftiHeader maskHeader = settings.groupMask() == null ? null : HadoopFiles.readNiftiHeader(settings.groupMask(), hadoop);
+    GroupInputs inputs = GroupInputs.select(cohort, derivatives, settings.metric(), maskHeader, settings.excludeFailed(), hadoop);
+    inputs.excluded().forEach((s, why) -> LOG.warn("group stage: {} left out: {}", s, why));
+    if (!inputs.resampled().isEmpty()) {
+      LOG.info("group stage: {} of {} maps are on another grid and are resampled (trilinear) onto the reference grid {}: {}",
+          inputs.resampled().size(), inputs.maps().size(), inputs.reference(), inputs.resampled());
+    }
+    Design design = DesignBuilder.build(inputs.rows(), cohort.participants().source(), settings.model(), settings.contrasts(),
+        settings.fTests());
+    LOG.info("group stage: {} on {} ({} of {} subjects)", design, settings.metric(), inputs.maps().size(),
+        cohort.subjects().size());
+    boolean[] givenMask = settings.groupMask() == null ? null : readMask(settings.groupMask(), inputs.reference(), hadoop);
+    int n = design.subjects();
+    ShufflingKind kind = ShufflingKind.forDesign(design);
+    ShufflingSet set = ShufflingSet.generate(kind, n, settings.shufflings(), settings.seed(), design.blocks());
+    GlmModel model = GlmModel.of(design);
+    List<FreedmanLane> tests = new ArrayList<>();
+    for (int t = 0; t < design.contrasts().size(); t++) {
+      tests.add(FreedmanLane.forContrast(design, t, settings.partition(), kind));
+    }
+    for (int f = 0; f < design.fTests().size(); f++) {
+      tests.add(FreedmanLane.forFTest(design, f, settings.partition(), kind));
+    }
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SerializableConfiguration conf = new SerializableConfiguration(hadoop);
+    VolumeGeometry ref = inputs.reference();
+    int blockCount = org.voxelspark.geometry.BlockGrid.regular(ref, settings.blockSize(), 0).blockCount();
+    int partitions = Math.max(1, Math.min(blockCount, jsc.defaultParallelism() * 2));
+    JavaRDD<GroupBlock> blocks = GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(),
+        settings.minSubjects(n), partitions, conf).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      // the compact grid of the group mask, from the blocks' voxel lists
+      List<int[]> lists = GroupFunctions.voxelLists(blocks).collect();
+      int total = lists.stream().mapToInt(a -> a.length).sum();
+      if (total == 0) {
+        throw new UserInputException(derivatives, "", "the group mask is empty: no voxel has data in at least "
+            + settings.minSubjects(n) + " of " + n + " subjects" + (givenMask == null ? "" : " inside " + settings.groupMask()));
+      }
+      int[] all = new int[total];
+      int at = 0;
+      for (int[] a : lists) {
+        System.arraycopy(a, 0, all, at, a.length);
+        at += a.length;
+      }
+      Arrays.sort(all);
+      MaskedGrid grid = MaskedGrid.ofIndices(ref.nx(), ref.ny(), ref.nz(), all);
+      LOG.info("group stage: {} voxels in the group mask, {} blocks of {}^3, {} shufflings ({})", total, lists.size(),
+          settings.blockSize(), set.size(), kind);
+
+      Broadcast<GlmModel> bModel = jsc.broadcast(model);
+      Broadcast<List<FreedmanLane>> bTests = jsc.broadcast(new ArrayList<>(tests));
+      Broadcast<ShufflingSet> bSet = jsc.broadcast(set);
+
+      // pass 1: GLM
+      Map<GlmOutput, double[]> glm = new EnumMap<>(GlmOutput.class);
+      int[] coverage = new int[total];
+      for (GroupFunctions.BlockGlm b : GroupFunctions.glm(blocks, bModel).collect()) {
+        scatterGlm(b, grid, glm, total);
+      }
+      double[] subjects = glm.get(GlmOutput.SUBJECTS);
+      for (int q = 0; q < total; q++) {
+        coverage[q] = (int) subjects[q];
+      }
+
+      // pass 2: voxelwise permutation inference
+      int k = set.size();
+      double[][] stat = new double[tests.size()][total];
+      double[][] z = new double[tests.size()][total];
+      double[][] unc = new double[tests.size()][total];
+      MaxDistribution[] max = new MaxDistribution[tests.size()];
+      for (int t = 0; t < tests.size(); t++) {
+        max[t] = new MaxDistribution(k);
+      }
+      for (GroupFunctions.BlockInference b : GroupFunctions.voxelwise(blocks, bTests, bSet, settings.tail(),
+          settings.shufflingChunk()).collect()) {
+        for (int t = 0; t < tests.size(); t++) {
+          for (int q = 0; q < b.voxels().length; q++) {
+            int c = grid.compact(b.voxels()[q]);
+            stat[t][c] = b.observed()[t][q];
+            z[t][c] = b.observedZ()[t][q];
+            unc[t][c] = b.uncorrectedP()[t][q];
+          }
+          max[t].combine(b.max()[t]);
+        }
+      }
+
+      // pass 3 (optional): TFCE and clusters, per test
+      List<TestResult> results = new ArrayList<>();
+      Broadcast<MaskedGrid> bGrid = settings.spatial() == null ? null : jsc.broadcast(grid);
+      for (int t = 0; t < tests.size(); t++) {
+        org.voxelspark.stats.GroupAnalysis.Spatial spatial = null;
+        if (settings.spatial() != null) {
+          int chunk = (int) Math.max(1, Math.min(settings.shufflingChunk(), SPATIAL_CHUNK_BYTES / (8L * total)));
+          Broadcast<double[]> bObserved = jsc.broadcast(z[t]);
+          SpatialInference.Null nul = GroupFunctions.spatial(blocks, jsc.broadcast(tests.get(t)), bSet, settings.tail(), bGrid,
+              bObserved, settings.spatial(), chunk, Math.max(1, Math.min((k + chunk - 1) / chunk, jsc.defaultParallelism() * 2)));
+          double[] cope = t < design.contrasts().size() ? slice(glm.get(GlmOutput.COPE), t, total) : null;
+          spatial = spatialResult(new SpatialInference(grid, settings.spatial()), settings.spatial(), nul, z[t], cope);
+        }
+        results.add(new TestResult(tests.get(t).name(), tests.get(t).isT(), stat[t], z[t], unc[t], max[t].pValues(z[t]),
+            Fdr.benjaminiHochberg(unc[t]), max[t].finish(), spatial));
+      }
+      return new Result(inputs, design, grid, coverage, glm, set, results);
+    } finally {
+      blocks.unpersist(false);
+    }
+  }
+
+  /** TFCE and cluster results from the combined null, as {@code GroupAnalysis} forms them. */
+  static org.voxelspark.stats.GroupAnalysis.Spatial spatialResult(SpatialInference si, SpatialInference.Settings s,
+      SpatialInference.Null total, double[] observed, double[] cope) {
+    double[] tfce = null;
+    double[] tfceUnc = null;
+    double[] tfceFwe = null;
+    double[] tfceMax = null;
+    if (s.tfce()) {
+      tfce = total.tfceCounts().observed().clone();
+      tfceUnc = total.tfceCounts().finish();
+      tfceFwe = total.tfceMax().pValues(tfce);
+      tfceMax = total.tfceMax().finish();
+    }
+    Clusters.Table table = null;
+    double[] extentFwe = null;
+    double[] massFwe = null;
+    double[] extentMax = null;
+    double[] massMax = null;
+    if (s.clusters()) {
+      table = si.clusterTable(observed, 0, cope);
+      double[] extents = new double[table.rows().size()];
+      double[] masses = new double[extents.length];
+      for (int c = 0; c < extents.length; c++) {
+        extents[c] = table.rows().get(c).extent();
+        masses[c] = table.rows().get(c).mass();
+      }
+      extentFwe = total.extentMax().pValues(extents);
+      massFwe = total.massMax().pValues(masses);
+      extentMax = total.extentMax().finish();
+      massMax = total.massMax().finish();
+    }
+    return new org.voxelspark.stats.GroupAnalysis.Spatial(tfce, tfceUnc, tfceFwe, tfceMax, table, extentFwe, massFwe,
+        extentMax, massMax);
+  }
+
+  private static void scatterGlm(GroupFunctions.BlockGlm b, MaskedGrid grid, Map<GlmOutput, double[]> glm, int total) {
+    GlmMaps m = b.maps();
+    int v = b.voxels().length;
+    for (GlmOutput o : GlmOutput.values()) {
+      int count = m.count(o);
+      double[] dst = glm.computeIfAbsent(o, x -> new double[count * total]);
+      double[] src = m.values(o);
+      for (int i = 0; i < count; i++) {
+        for (int q = 0; q < v; q++) {
+          dst[i * total + grid.compact(b.voxels()[q])] = src[i * v + q];
+        }
+      }
+    }
+  }
+
+  static double[] slice(double[] mapMajor, int i, int v) {
+    return Arrays.copyOfRange(mapMajor, i * v, (i + 1) * v);
+  }
+
+  private static boolean[] readMask(String uri, VolumeGeometry reference, Configuration conf) {
+    NiftiImage m = HadoopFiles.readNifti(uri, conf, VoxelLayout.VOLUME_MAJOR);
+    if (m.header().nt() != 1) {
+      throw new UserInputException(uri, "dim[4]", "a group mask must be 3-D, it has " + m.header().nt() + " volumes");
+    }
+    boolean[] mask = new boolean[reference.voxelCount()];
+    int in = 0;
+    for (int v = 0; v < mask.length; v++) {
+      mask[v] = m.data()[v] != 0 && Float.isFinite(m.data()[v]);
+      in += mask[v] ? 1 : 0;
+    }
+    if (in == 0) {
+      throw new UserInputException(uri, "", "the group mask has no non-zero voxel");
+    }
+    return mask;
+  }
+}
