@@ -12,23 +12,50 @@ import org.voxelspark.signal.Fft;
 import org.voxelspark.testing.SharedData;
 
 /**
- * ALFF/fALFF (DPABI convention) against DPABI's {@code y_alff_falff.m} run under GNU Octave on the
- * real 80×80×35×156 run (TR 2 s, band 0.01–0.08 Hz): relative difference ≤ 1e-5 in the mask.
+ * ALFF/fALFF against the tools' own maps on the real 80×80×35×156 run (TR 2 s): the DPABI convention
+ * against DPABI's {@code y_alff_falff.m} run under GNU Octave (band 0.01–0.08 Hz), the C-PAC
+ * convention against C-PAC's workflow (AFNI 3dBandpass + 3dTstat, files {@code cpac-afni-<band>_*})
+ * for its default band 0.01–0.1 Hz and for 0.01–0.08 Hz. Tolerance: relative difference ≤ 1e-5 in
+ * the mask (the tools compute in float32; AFNI's own float rounding is ≈ 4e-6 of these values), and 0
+ * outside it.
  */
 class AlffGoldenTest {
+  private static NiftiImage bold;
+  private static boolean[] mask;
+
+  private static synchronized void load() {
+    if (bold == null) {
+      bold = NiftiReader.read(SharedData.require("func/studyforrest/bold.nii.gz"), VoxelLayout.VOXEL_MAJOR);
+      float[] m = NiftiReader.read(SharedData.require("func/studyforrest/mask.nii.gz")).data();
+      mask = new boolean[m.length];
+      for (int q = 0; q < m.length; q++) {
+        mask[q] = m[q] != 0;
+      }
+    }
+  }
+
   @Test
   void matchesDpabi() {
-    NiftiImage bold = NiftiReader.read(SharedData.require("func/studyforrest/bold.nii.gz"), VoxelLayout.VOXEL_MAJOR);
-    float[] m = NiftiReader.read(SharedData.require("func/studyforrest/mask.nii.gz")).data();
-    boolean[] mask = new boolean[m.length];
-    for (int q = 0; q < m.length; q++) {
-      mask[q] = m[q] != 0;
-    }
+    compare(new AlffKernel(AlffConvention.DPABI, 2.0, 0.01, 0.08), "dpabi-octave_", 1e-5);
+  }
+
+  @Test
+  void matchesCpacDefaultBand() {
+    compare(new AlffKernel(AlffConvention.CPAC, 2.0, 0.01, 0.1), "cpac-afni-0.01-0.1_", 1e-5);
+  }
+
+  @Test
+  void matchesCpacResearchBand() {
+    compare(new AlffKernel(AlffConvention.CPAC, 2.0, 0.01, 0.08), "cpac-afni-0.01-0.08_", 1e-5);
+  }
+
+  private static void compare(AlffKernel kernel, String prefix, double tolerance) {
+    load();
     var h = bold.header();
-    float[] ours = new AlffKernel(2.0, 0.01, 0.08).computeVolume(bold.data(), h.nt(), h.nx(), h.ny(), h.nz(), mask);
+    float[] ours = kernel.computeVolume(bold.data(), h.nt(), h.nx(), h.ny(), h.nz(), mask);
     String[] names = {"alff", "falff"};
     for (int c = 0; c < 2; c++) {
-      float[] ref = NiftiReader.read(SharedData.require("golden/alff/studyforrest/dpabi-octave_" + names[c] + ".nii.gz")).data();
+      float[] ref = NiftiReader.read(SharedData.require("golden/alff/studyforrest/" + prefix + names[c] + ".nii.gz")).data();
       double worst = 0;
       for (int v = 0; v < ref.length; v++) {
         if (mask[v]) {
@@ -37,9 +64,10 @@ class AlffGoldenTest {
           assertEquals(0f, ours[2 * v + c], "0 outside the mask");
         }
       }
-      String msg = String.format(Locale.ROOT, "%s vs DPABI: max relative difference in mask %.3g", names[c], worst);
+      String msg = String.format(Locale.ROOT, "%s %s vs %s: max relative difference in mask %.3g", kernel.convention(),
+          names[c], prefix + names[c], worst);
       System.out.println(msg);
-      assertTrue(worst <= 1e-5, msg);
+      assertTrue(worst <= tolerance, msg);
     }
   }
 

@@ -15,6 +15,7 @@ import org.voxelspark.cohort.Subject;
 import org.voxelspark.config.Config;
 import org.voxelspark.config.OptionSpec;
 import org.voxelspark.config.VoxelsparkOptions;
+import org.voxelspark.participant.BoldKernels;
 import org.voxelspark.participant.ParticipantKernels;
 import org.voxelspark.participant.ParticipantStage;
 import org.voxelspark.participant.RunKind;
@@ -46,8 +47,10 @@ final class Commands {
 
   /** Reads a BIDS dataset, or a manifest when the path names a .csv file. */
   static Cohort readCohort(String input, Config config, Configuration hadoop) {
+    String confoundsDir = config.get(VoxelsparkOptions.CONFOUNDS_DIR);
     CohortOptions options = new CohortOptions(config.get(VoxelsparkOptions.PARTICIPANT_LABEL),
-        config.get(VoxelsparkOptions.SITE_COLUMN), config.get(VoxelsparkOptions.TASK));
+        config.get(VoxelsparkOptions.SITE_COLUMN), config.get(VoxelsparkOptions.TASK),
+        !config.get(VoxelsparkOptions.CONFOUNDS).isEmpty(), confoundsDir.isEmpty() ? null : confoundsDir);
     return input.endsWith(".csv") ? ManifestCohortReader.read(input, hadoop, options) : BidsCohortReader.read(input, hadoop, options);
   }
 
@@ -117,17 +120,25 @@ final class Commands {
     }
   }
 
-  /** The participant kernels from the options; an empty or inverted ALFF band is a user error. */
+  /** The participant kernels from the options; an empty or inverted ALFF or band-pass band is a user error. */
   static ParticipantKernels kernels(Config c) {
-    double low = c.get(VoxelsparkOptions.ALFF_LOW_HZ);
-    double high = c.get(VoxelsparkOptions.ALFF_HIGH_HZ);
+    requireBand(c, VoxelsparkOptions.ALFF_LOW_HZ, VoxelsparkOptions.ALFF_HIGH_HZ);
+    requireBand(c, VoxelsparkOptions.BOLD_BANDPASS_LOW_HZ, VoxelsparkOptions.BOLD_BANDPASS_HIGH_HZ);
+    BoldKernels bold = new BoldKernels(c.get(VoxelsparkOptions.REHO_PRESET), c.get(VoxelsparkOptions.REHO_NEIGHBOURS),
+        c.get(VoxelsparkOptions.ALFF_CONVENTION), c.get(VoxelsparkOptions.ALFF_LOW_HZ), c.get(VoxelsparkOptions.ALFF_HIGH_HZ),
+        c.get(VoxelsparkOptions.BOLD_DETREND), c.get(VoxelsparkOptions.BOLD_BANDPASS),
+        c.get(VoxelsparkOptions.BOLD_BANDPASS_LOW_HZ), c.get(VoxelsparkOptions.BOLD_BANDPASS_HIGH_HZ),
+        c.get(VoxelsparkOptions.CONFOUNDS), c.get(VoxelsparkOptions.SMOOTH_FWHM_MM));
+    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.DTI_METHOD), bold);
+  }
+
+  private static void requireBand(Config c, OptionSpec<Double> lowOption, OptionSpec<Double> highOption) {
+    double low = c.get(lowOption);
+    double high = c.get(highOption);
     if (!(high > low)) {
-      throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.ALFF_HIGH_HZ.flagName(),
-          high + " Hz must be above " + VoxelsparkOptions.ALFF_LOW_HZ.flagName() + " " + low + " Hz");
+      throw new org.voxelspark.error.UserInputException("configuration", highOption.flagName(),
+          high + " Hz must be above " + lowOption.flagName() + " " + low + " Hz");
     }
-    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.DTI_METHOD),
-        c.get(VoxelsparkOptions.REHO_PRESET),
-        c.get(VoxelsparkOptions.REHO_NEIGHBOURS), low, high);
   }
 
   static final class Validate implements Command {

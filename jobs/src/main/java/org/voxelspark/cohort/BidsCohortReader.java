@@ -33,11 +33,21 @@ import org.voxelspark.error.UserInputException.Problem;
  * the subject-level {@code sub-<label>[_ses-<label>]_task-<task>_bold.json}, then the dataset-level
  * {@code task-<task>_bold.json} (the BIDS inheritance principle, for these three levels).
  *
+ * <p><b>Confounds</b> (only when {@link CohortOptions#confounds()} is set): each BOLD run needs
+ * fMRIPrep's confounds table, named after the run's entities without {@code space}, {@code res},
+ * {@code den} and {@code desc}, plus {@code desc-confounds_timeseries.tsv} (or fMRIPrep &lt; 20.2's
+ * {@code desc-confounds_regressors.tsv}): for
+ * {@code sub-01_task-rest_space-MNI152NLin2009cAsym_desc-preproc_bold.nii.gz} it is
+ * {@code sub-01_task-rest_desc-confounds_timeseries.tsv}. It is looked for beside the BOLD file, or,
+ * with {@link CohortOptions#confoundsDir()}, in {@code <dir>/sub-<l>[/ses-<l>]/func/} (an fMRIPrep
+ * output directory given apart from the BIDS input). A run without one is a problem of its subject.
+ *
  * <p><b>Problems.</b> Everything wrong is collected. Cohort-level problems (no dataset directory,
  * no or malformed participants.tsv, a {@code --participant-label} that names no subject, no subject
- * at all) are thrown together as one {@link UserInputException}. Subject-level problems (not in
- * participants.tsv, no site value, a missing {@code .bval}/{@code .bvec}, no data, an invalid
- * label, a sidecar that is not JSON) are attached to the subject, which is then not processed.
+ * at all, a confounds directory that does not exist) are thrown together as one
+ * {@link UserInputException}. Subject-level problems (not in participants.tsv, no site value, a
+ * missing {@code .bval}/{@code .bvec} or confounds table, no data, an invalid label, a sidecar that
+ * is not JSON) are attached to the subject, which is then not processed.
  */
 public final class BidsCohortReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +78,15 @@ public final class BidsCohortReader {
         }
       }
       Double datasetTr = repetitionTime(fs, new Path(rootPath, "task-" + options.task() + "_bold.json"), new ArrayList<>());
+      Path confoundsRoot = null;
+      if (options.confounds() && options.confoundsDir() != null) {
+        confoundsRoot = new Path(options.confoundsDir());
+        FileSystem cfs = confoundsRoot.getFileSystem(conf);
+        confoundsRoot = cfs.makeQualified(confoundsRoot);
+        if (!cfs.exists(confoundsRoot) || !cfs.getFileStatus(confoundsRoot).isDirectory()) {
+          cohortProblems.add(new Problem(options.confoundsDir(), "--confounds-dir", "is not a directory"));
+        }
+      }
       Path datasetBval = new Path(rootPath, "dwi.bval");
       Path datasetBvec = new Path(rootPath, "dwi.bvec");
 
@@ -99,10 +118,12 @@ public final class BidsCohortReader {
           }
         }
         if (sessionDirs.isEmpty()) {
-          subjects.add(subject(fs, label, null, e.getValue(), table, options, datasetTr, datasetBval, datasetBvec));
+          subjects.add(subject(fs, label, null, e.getValue(), table, options, datasetTr, datasetBval, datasetBvec,
+              confoundsRoot == null ? null : new Path(confoundsRoot, "sub-" + label + "/func")));
         } else {
           for (Path ses : sessionDirs) {
-            subjects.add(subject(fs, label, ses.getName().substring(4), ses, table, options, datasetTr, datasetBval, datasetBvec));
+            subjects.add(subject(fs, label, ses.getName().substring(4), ses, table, options, datasetTr, datasetBval, datasetBvec,
+                confoundsRoot == null ? null : new Path(confoundsRoot, "sub-" + label + "/" + ses.getName() + "/func")));
           }
         }
       }
@@ -125,7 +146,7 @@ public final class BidsCohortReader {
   }
 
   private static Subject subject(FileSystem fs, String label, String session, Path dir, ParticipantsTable table,
-      CohortOptions options, Double datasetTr, Path datasetBval, Path datasetBvec) throws IOException {
+      CohortOptions options, Double datasetTr, Path datasetBval, Path datasetBvec, Path confoundsDir) throws IOException {
     List<Problem> problems = new ArrayList<>();
     String key = "sub-" + label + (session == null ? "" : "_ses-" + session);
     Labels.check(label, dir.toString(), "subject label", problems);
@@ -196,13 +217,47 @@ public final class BidsCohortReader {
         if (tr == null) {
           tr = subjectTr != null ? subjectTr : datasetTr;
         }
-        bold.add(new BoldRun(f.entityPrefix(), f.get("task"), st.getPath().toString(), jsonUri, tr));
+        String confounds = null;
+        if (options.confounds()) {
+          Path where = confoundsDir != null ? confoundsDir : funcDir;
+          List<String> names = confoundsFileNames(f);
+          for (String candidate : names) {
+            Path c = new Path(where, candidate);
+            if (c.getFileSystem(fs.getConf()).exists(c)) {
+              confounds = c.toString();
+              break;
+            }
+          }
+          if (confounds == null) {
+            problems.add(new Problem(st.getPath().toString(), "confounds", "no " + names.get(0) + " in " + where
+                + " (--confounds needs each BOLD run's fMRIPrep confounds table"
+                + (confoundsDir == null ? " beside it, or give --confounds-dir" : "") + ")"));
+          }
+        }
+        bold.add(new BoldRun(f.entityPrefix(), f.get("task"), st.getPath().toString(), jsonUri, tr, confounds));
       }
     }
     if (dwi.isEmpty() && bold.isEmpty() && problems.isEmpty()) {
       problems.add(new Problem(dir.toString(), "", "no dwi/*_dwi.nii[.gz] and no func/*_task-" + options.task() + "*_bold.nii[.gz]"));
     }
     return new Subject(label, session, site, row, List.copyOf(dwi), List.copyOf(bold), List.copyOf(problems));
+  }
+
+  /** Entities of a preprocessed BOLD file that its confounds table does not carry. */
+  private static final Set<String> NOT_IN_CONFOUNDS_NAME = Set.of("space", "res", "den", "desc");
+
+  /**
+   * The names fMRIPrep gives the confounds table of a BOLD file, newest convention first:
+   * {@code <entities>_desc-confounds_timeseries.tsv}, then {@code ..._regressors.tsv}.
+   */
+  static List<String> confoundsFileNames(BidsFilename bold) {
+    StringBuilder prefix = new StringBuilder();
+    for (Map.Entry<String, String> e : bold.entities().entrySet()) {
+      if (!NOT_IN_CONFOUNDS_NAME.contains(e.getKey())) {
+        prefix.append(e.getKey()).append('-').append(e.getValue()).append('_');
+      }
+    }
+    return List.of(prefix + "desc-confounds_timeseries.tsv", prefix + "desc-confounds_regressors.tsv");
   }
 
   private static boolean checkEntities(BidsFilename f, String label, String session, Path file, List<Problem> problems) {

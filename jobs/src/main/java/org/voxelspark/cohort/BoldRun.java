@@ -12,6 +12,13 @@ import java.io.Serializable;
  * @param json the sidecar URI (the run's own, or an inherited one), or null
  * @param repetitionTimeSeconds {@code RepetitionTime} from the sidecar, or null when absent (the job
  *     then uses the NIfTI header's and reports a disagreement)
+ * @param confounds the run's confounds table URI ({@code *_desc-confounds_timeseries.tsv}), or null
+ *     when none was asked for or found
  */
-public record BoldRun(String name, String task, String nifti, String json, Double repetitionTimeSeconds)
-    implements Serializable {}
+public record BoldRun(String name, String task, String nifti, String json, Double repetitionTimeSeconds, String confounds)
+    implements Serializable {
+  /** A run without a confounds file. */
+  public BoldRun(String name, String task, String nifti, String json, Double repetitionTimeSeconds) {
+    this(name, task, nifti, json, repetitionTimeSeconds, null);
+  }
+}

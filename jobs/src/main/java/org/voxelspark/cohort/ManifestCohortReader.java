@@ -21,13 +21,16 @@ import org.voxelspark.error.UserInputException.Problem;
  * <p>Format: comma-separated, one header row, no quoting. Columns {@code participant_id} and the
  * site column are required; {@code session} is optional; each row names its files in
  * {@code dwi}, {@code bval}, {@code bvec} (all three or none) and/or {@code bold} with an optional
- * {@code repetition_time} (seconds). Every other column is a covariate, like a participants.tsv
+ * {@code repetition_time} (seconds) and an optional {@code confounds} table (fMRIPrep's
+ * {@code desc-confounds_timeseries.tsv}; required for every {@code bold} when
+ * {@link CohortOptions#confounds()} is set). Every other column is a covariate, like a participants.tsv
  * column; {@code n/a} or an empty cell is missing. Relative paths are resolved against the
  * manifest's directory; absolute paths and URIs ({@code hdfs://...}) are used as they are.
  * A participant with several sessions has one row per session with the same covariates.
  */
 public final class ManifestCohortReader {
-  private static final Set<String> FILE_COLUMNS = Set.of("session", "dwi", "bval", "bvec", "bold", "repetition_time");
+  private static final Set<String> FILE_COLUMNS = Set.of("session", "dwi", "bval", "bvec", "bold", "repetition_time",
+      "confounds");
 
   private ManifestCohortReader() {}
 
@@ -146,8 +149,15 @@ public final class ManifestCohortReader {
               tr = null;
             }
           }
+          String confounds = null;
+          if (row.containsKey("confounds")) {
+            confounds = resolve(fs, base, row.get("confounds"), source, where + " confounds", problems);
+          } else if (options.confounds()) {
+            problems.add(new Problem(source, where + " confounds", "missing: --confounds needs each bold run's confounds table"
+                + " (a 'confounds' column)"));
+          }
           if (nifti != null) {
-            bold.add(new BoldRun(stem + "_task-" + options.task(), options.task(), nifti, null, tr));
+            bold.add(new BoldRun(stem + "_task-" + options.task(), options.task(), nifti, null, tr, confounds));
           }
         }
         if (dwi.isEmpty() && bold.isEmpty() && problems.isEmpty()) {

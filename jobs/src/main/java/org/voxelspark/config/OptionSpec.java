@@ -88,6 +88,11 @@ public final class OptionSpec<T> {
     }, false);
   }
 
+  /** A string that may be left empty (the default): empty means "not set". */
+  public static OptionSpec<String> ofOptionalString(String name, String doc, String valueHint) {
+    return new OptionSpec<>(name, doc, valueHint, "", String::trim, false);
+  }
+
   /** One of an enum's constants, written in lower case with '-' for '_' (either case accepted). */
   public static <E extends Enum<E>> OptionSpec<E> ofEnum(String name, String doc, Class<E> type, E defaultValue) {
     E[] values = type.getEnumConstants();

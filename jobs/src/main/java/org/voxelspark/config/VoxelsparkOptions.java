@@ -3,10 +3,14 @@ package org.voxelspark.config;
 import java.util.List;
 import org.voxelspark.dti.GradientTable;
 import org.voxelspark.dti.TensorFitMethod;
+import org.voxelspark.reho.AlffConvention;
 import org.voxelspark.reho.AlffKernel;
 import org.voxelspark.reho.Neighbourhood;
 import org.voxelspark.reho.RehoPreset;
 import org.voxelspark.sample.SampleCohortSpec;
+import org.voxelspark.signal.Bandpass;
+import org.voxelspark.signal.Detrend;
+import org.voxelspark.signal.GaussianSmoothing;
 
 /**
  * Every option of the voxelspark commands, one constant per long name. {@code conf/voxelspark.conf}
@@ -36,6 +40,27 @@ public final class VoxelsparkOptions {
       "lower edge of the ALFF band, Hz", AlffKernel.DEFAULT_LOW_HZ, 0, 10);
   public static final OptionSpec<Double> ALFF_HIGH_HZ = OptionSpec.ofDouble("alff-high-hz",
       "upper edge of the ALFF band, Hz", AlffKernel.DEFAULT_HIGH_HZ, 0, 10);
+  public static final OptionSpec<AlffConvention> ALFF_CONVENTION = OptionSpec.ofEnum("alff-convention",
+      "ALFF/fALFF definition: DPABI's mean FFT amplitude, or C-PAC's SD of the 3dBandpass-filtered series",
+      AlffConvention.class, AlffConvention.DPABI);
+  public static final OptionSpec<Detrend> BOLD_DETREND = OptionSpec.ofEnum("bold-detrend",
+      "polynomial trend removed from each BOLD series before ReHo", Detrend.class, Detrend.NONE);
+  public static final OptionSpec<Bandpass> BOLD_BANDPASS = OptionSpec.ofEnum("bold-bandpass",
+      "band-pass before ReHo: none, ideal FFT filter, or AFNI 3dBandpass's (with its quadratic detrend)", Bandpass.class,
+      Bandpass.NONE);
+  public static final OptionSpec<Double> BOLD_BANDPASS_LOW_HZ = OptionSpec.ofDouble("bold-bandpass-low-hz",
+      "lower edge of the band-pass before ReHo, Hz", AlffKernel.DEFAULT_LOW_HZ, 0, 10);
+  public static final OptionSpec<Double> BOLD_BANDPASS_HIGH_HZ = OptionSpec.ofDouble("bold-bandpass-high-hz",
+      "upper edge of the band-pass before ReHo, Hz", AlffKernel.DEFAULT_HIGH_HZ, 0, 10);
+  public static final OptionSpec<List<String>> CONFOUNDS = OptionSpec.ofList("confounds",
+      "confounds-file columns regressed out of each BOLD series before ReHo and ALFF: names or globs, e.g."
+          + " csf,white_matter,trans_?,rot_?; default none");
+  public static final OptionSpec<String> CONFOUNDS_DIR = OptionSpec.ofOptionalString("confounds-dir",
+      "fMRIPrep derivatives directory holding sub-*/[ses-*/]func/*_desc-confounds_timeseries.tsv;"
+          + " default: beside each BOLD file", "DIR");
+  public static final OptionSpec<Double> SMOOTH_FWHM_MM = OptionSpec.ofDouble("smooth-fwhm-mm",
+      "FWHM of the Gaussian smoothing of the ReHo maps (sReHo, smReHo, szReHo), mm; 0 = no smoothed maps",
+      GaussianSmoothing.DEFAULT_FWHM_MM, 0, 50);
   public static final OptionSpec<Boolean> FAIL_FAST = OptionSpec.ofFlag("fail-fast",
       "stop at the first subject that fails instead of recording it and going on");
   public static final OptionSpec<Integer> N_CPUS = OptionSpec.ofInt("n-cpus",
@@ -49,14 +74,16 @@ public final class VoxelsparkOptions {
   /** Options of the participant stage. */
   public static final List<OptionSpec<?>> PARTICIPANT =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
-          ALFF_HIGH_HZ, FAIL_FAST, N_CPUS);
+          ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
+          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS);
   /** Options of {@code validate}. */
-  public static final List<OptionSpec<?>> VALIDATE = List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK);
+  public static final List<OptionSpec<?>> VALIDATE = List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, CONFOUNDS, CONFOUNDS_DIR);
   /** Options of {@code sample}. */
   public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SCALE);
 
   /** Every option of every command, each once, in documentation order. */
   public static final List<OptionSpec<?>> ALL =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
-          ALFF_HIGH_HZ, FAIL_FAST, N_CPUS, SEED, SCALE);
+          ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
+          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS, SEED, SCALE);
 }

@@ -36,6 +36,30 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
 
   /** The values a derivative map holds: its channels, normalised over the run's mask if it says so. */
   public float[] map(DerivativeNames map) {
+    if (map.normalisation().smoothed()) {
+      throw new IllegalStateException(map.suffix() + " is a smoothed map: use map(map, fwhmMm)");
+    }
+    return map(map, 0);
+  }
+
+  /**
+   * As {@link #map(DerivativeNames)}, and for a smoothed map the normalised map then smoothed with
+   * {@link org.voxelspark.signal.GaussianSmoothing} of {@code smoothingFwhmMm} over the input's voxel
+   * sizes (the lengths of the affine's columns, in mm), on the whole reassembled volume.
+   */
+  public float[] map(DerivativeNames map, double smoothingFwhmMm) {
+    if (map.normalisation().smoothed()) {
+      if (!(smoothingFwhmMm > 0)) {
+        throw new IllegalStateException(map.suffix() + " needs a smoothing FWHM > 0, got " + smoothingFwhmMm);
+      }
+      DerivativeNames base = new DerivativeNames(map.kind(), map.channel(), map.channelCount(), map.suffix(),
+          map.description(), map.units(), map.datatype(), map.normalisation().unsmoothed());
+      double toMm = header.spatialUnitsToMm();
+      double[] voxelSize = {header.affine().columnNorm(0) * toMm, header.affine().columnNorm(1) * toMm,
+          header.affine().columnNorm(2) * toMm};
+      return new org.voxelspark.signal.GaussianSmoothing(smoothingFwhmMm, voxelSize)
+          .apply(map(base), header.nx(), header.ny(), header.nz());
+    }
     float[] raw = channels(map.channel(), map.channelCount());
     int voxels = values.length / channels;
     switch (map.normalisation()) {

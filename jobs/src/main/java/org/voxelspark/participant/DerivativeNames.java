@@ -35,7 +35,28 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
     /** The 3 channels of a vector in the FSL image frame, taken to world space (RAS+) by the input's affine. */
     FSL_TO_WORLD,
     /** RGB: |V1| (FSL image frame, channels c..c+2) × FA (the FA channel), scaled to 0..255. */
-    COLOUR_FA
+    COLOUR_FA,
+    /** The channel smoothed by {@link org.voxelspark.signal.GaussianSmoothing} (sReHo). */
+    SMOOTHED,
+    /** {@link #MEAN_SCALED}, then smoothed (smReHo). */
+    SMOOTHED_MEAN_SCALED,
+    /** {@link #Z_SCORED}, then smoothed (szReHo). */
+    SMOOTHED_Z_SCORED;
+
+    /** Whether the map is smoothed after its normalisation. */
+    public boolean smoothed() {
+      return this == SMOOTHED || this == SMOOTHED_MEAN_SCALED || this == SMOOTHED_Z_SCORED;
+    }
+
+    /** The normalisation applied before smoothing (itself for an unsmoothed map). */
+    public Normalisation unsmoothed() {
+      return switch (this) {
+        case SMOOTHED -> NONE;
+        case SMOOTHED_MEAN_SCALED -> MEAN_SCALED;
+        case SMOOTHED_Z_SCORED -> Z_SCORED;
+        default -> this;
+      };
+    }
   }
 
   /** The brain-mask channel of a run kind, over which maps are normalised. */
@@ -103,7 +124,26 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
         "dimensionless", NiftiDatatype.FLOAT32, n);
   }
 
-  /** Every map of a run kind, in output order. */
+  /**
+   * ReHo, mReHo and zReHo smoothed after they are computed ({@code --smooth-fwhm-mm}), named as DPABI
+   * names its smoothed ReHo maps (sReHo, smReHo, szReHo). Not masked: see
+   * {@link org.voxelspark.signal.GaussianSmoothing}.
+   */
+  public static final DerivativeNames SREHO = smoothed(REHO, "sreho", Normalisation.SMOOTHED);
+  public static final DerivativeNames SMREHO = smoothed(MREHO, "smreho", Normalisation.SMOOTHED_MEAN_SCALED);
+  public static final DerivativeNames SZREHO = smoothed(ZREHO, "szreho", Normalisation.SMOOTHED_Z_SCORED);
+
+  private static DerivativeNames smoothed(DerivativeNames of, String desc, Normalisation n) {
+    return new DerivativeNames(of.kind(), of.channel(), 1, "desc-" + desc + "_boldmap", of.description().replace(", in the mask", "")
+        + ", then Gaussian-smoothed (SPM's spm_smooth, FWHM in the sidecar), every voxel", of.units(), NiftiDatatype.FLOAT32, n);
+  }
+
+  /** The smoothed BOLD maps, written when the smoothing FWHM is above 0. */
+  public static List<DerivativeNames> smoothedBold() {
+    return List.of(SREHO, SMREHO, SZREHO);
+  }
+
+  /** Every (unsmoothed) map of a run kind, in output order. */
   public static List<DerivativeNames> of(RunKind kind) {
     return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, V1_WORLD, COLOUR_FA, TENSOR, S0)
         : List.of(BOLD_MEAN, BOLD_TSNR, REHO, MREHO, ZREHO, ALFF, MALFF, ZALFF, FALFF, MFALFF, ZFALFF, BOLD_MASK);

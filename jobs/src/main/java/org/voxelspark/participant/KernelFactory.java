@@ -18,4 +18,14 @@ public interface KernelFactory extends Serializable {
   default Map<String, Object> parameters(RunKind kind) {
     return Map.of();
   }
+
+  /** The maps written for a run of {@code kind}, in output order. */
+  default java.util.List<DerivativeNames> maps(RunKind kind) {
+    return DerivativeNames.of(kind);
+  }
+
+  /** FWHM (mm) of the smoothing of the smoothed maps among {@link #maps}; 0 when there are none. */
+  default double smoothingFwhmMm(RunKind kind) {
+    return 0;
+  }
 }

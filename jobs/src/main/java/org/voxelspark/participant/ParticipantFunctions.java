@@ -130,8 +130,8 @@ public final class ParticipantFunctions {
         return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0);
       }
       try {
-        return new RunResult(run.task(), ParticipantOutputs.write(run, kernels.parameters(run.task().kind()), conf.get(), version,
-            outputRoot, blockSize), List.of(), null, run.blocks());
+        return new RunResult(run.task(), ParticipantOutputs.write(run, kernels, conf.get(), version, outputRoot, blockSize),
+            List.of(), null, run.blocks());
       } catch (UserInputException e) {
         return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks());
       }

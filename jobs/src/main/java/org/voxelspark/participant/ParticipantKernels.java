@@ -33,11 +33,12 @@ import org.voxelspark.reho.RehoPreset;
  * from {@link #DWI_TENSOR} the {@link TensorFitter} outputs in the mask (tensor, S0, FA, MD, AD,
  * RD, eigenvalues, V1).
  *
- * <p><b>BOLD</b>: 4D with at least {@value #MIN_BOLD_VOLUMES} volumes; the repetition time comes
- * from the JSON sidecar or the header ({@code pixdim[4]}), which must agree within
- * {@value #TR_RELATIVE_TOLERANCE} (relative) when both are given. Channels: {@link #BOLD_MEAN} and
- * {@link #BOLD_TSNR} (every voxel), {@link #BOLD_REHO} (Kendall's W, {@link RehoKernel}),
- * {@link #BOLD_ALFF} and {@link #BOLD_FALFF} ({@link AlffKernel}), {@link #BOLD_MASK}.
+ * <p><b>BOLD</b> ({@link BoldKernels}): 4D with at least {@value #MIN_BOLD_VOLUMES} volumes; the
+ * repetition time comes from the JSON sidecar or the header ({@code pixdim[4]}), which must agree
+ * within {@value #TR_RELATIVE_TOLERANCE} (relative) when both are given. Channels: {@link #BOLD_MEAN}
+ * and {@link #BOLD_TSNR} (every voxel, raw series), {@link #BOLD_REHO} (Kendall's W,
+ * {@link RehoKernel}, after the optional preprocessing), {@link #BOLD_ALFF} and {@link #BOLD_FALFF}
+ * ({@link AlffKernel}), {@link #BOLD_MASK}.
  *
  * <p><b>Masks</b>: DWI: {@link MedianOtsu} of the run's mean b0 image (DIPY's median_otsu, radius
  * 4, 4 passes). BOLD: {@link BrainMask#fromReference} of its temporal mean, excluding constant
@@ -45,13 +46,9 @@ import org.voxelspark.reho.RehoPreset;
  *
  * @param b0Threshold largest b-value (s/mm²) treated as b = 0
  * @param dtiMethod tensor fit method (DIPY-compatible signal floor and eigenvalue clipping)
- * @param rehoPreset ReHo conventions
- * @param neighbourhood ReHo neighbourhood
- * @param alffLowHz lower edge of the ALFF band, Hz
- * @param alffHighHz upper edge of the ALFF band, Hz
+ * @param bold what is computed for BOLD runs (ReHo, ALFF, their preprocessing and smoothing)
  */
-public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, RehoPreset rehoPreset,
-    Neighbourhood neighbourhood, double alffLowHz, double alffHighHz) implements KernelFactory {
+public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, BoldKernels bold) implements KernelFactory {
   /** DIPY's median_otsu defaults for the DWI mask. */
   public static final int MEDIAN_OTSU_RADIUS = 4;
   public static final int MEDIAN_OTSU_PASSES = 4;
@@ -73,10 +70,9 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
   public static final int BOLD_FALFF = 5;
   public static final int BOLD_MASK = 6;
 
-  /** Defaults: b0 ≤ 50, DIPY's WLS tensor fit, DPABI ReHo at 27 neighbours, ALFF band 0.01–0.08 Hz. */
+  /** Defaults: b0 ≤ 50, DIPY's WLS tensor fit, {@link BoldKernels#defaults()}. */
   public static ParticipantKernels defaults() {
-    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, TensorFitMethod.WLS, RehoPreset.DPABI, Neighbourhood.NN27,
-        AlffKernel.DEFAULT_LOW_HZ, AlffKernel.DEFAULT_HIGH_HZ);
+    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, TensorFitMethod.WLS, BoldKernels.defaults());
   }
 
   @Override
@@ -99,23 +95,18 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
         yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel(),
             new TensorKernel(model))), mask);
       }
-      case BOLD -> {
-        if (nt < MIN_BOLD_VOLUMES) {
-          throw new UserInputException(task.nifti(), "dim[4]", "has " + nt + " volumes; a BOLD run needs at least " + MIN_BOLD_VOLUMES);
-        }
-        double tr = repetitionTimeSeconds(task, header);
-        if (alffHighHz > 0.5 / tr) {
-          throw new UserInputException(task.nifti(), "RepetitionTime", "TR " + tr + " s puts the Nyquist frequency ("
-              + 0.5 / tr + " Hz) below the ALFF band's upper edge " + alffHighHz + " Hz");
-        }
-        float[] stats = wholeVolumeStatistics(image, null);
-        boolean[] mask = BrainMask.fromReference(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels),
-            channel(stats, TemporalStatistics.CHANNEL_SD, voxels));
-        yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(null, false),
-            new RehoKernel(rehoPreset, neighbourhood, header.nx(), header.ny(), header.nz()),
-            new AlffKernel(tr, alffLowHz, alffHighHz), new MaskKernel())), mask);
-      }
+      case BOLD -> bold.plan(task, image, conf);
     };
+  }
+
+  @Override
+  public List<DerivativeNames> maps(RunKind kind) {
+    return kind == RunKind.BOLD ? bold.maps() : DerivativeNames.of(kind);
+  }
+
+  @Override
+  public double smoothingFwhmMm(RunKind kind) {
+    return kind == RunKind.BOLD ? bold.smoothingFwhmMm() : 0;
   }
 
   @Override
@@ -128,20 +119,14 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
       p.put("EigenvalueClipping", "eigenvalues >= 1e-6 / max|design| (DIPY), so FA is in [0, 1]");
       p.put("GradientFrame", "FSL image frame (V1 and the tensor are in it); b scaled by |g|^2 of the stored vectors");
     } else {
-      p.put("ReHoPreset", rehoPreset.name());
-      p.put("ReHoNeighbourhood", neighbourhood.size());
-      p.put("ReHoTieRanking", rehoPreset.ranking().name());
-      p.put("ReHoTieCorrection", rehoPreset.tieCorrection());
-      p.put("ReHoVolumeEdgeZero", rehoPreset.zeroOnVolumeEdge());
-      p.put("ALFFConvention", "DPABI: linear detrend, zero-pad to 2^k, mean of 2|FFT|/n over the band");
-      p.put("ALFFBandHz", List.of(alffLowHz, alffHighHz));
+      p.putAll(bold.parameters());
     }
     p.put("BrainMask", kind == RunKind.DWI ? "DIPY median_otsu of the mean b0 (median radius 4, 4 passes)"
         : "Otsu threshold of the temporal mean, non-constant series");
     return p;
   }
 
-  private static float[] wholeVolumeStatistics(NiftiImage image, int[] volumes) {
+  static float[] wholeVolumeStatistics(NiftiImage image, int[] volumes) {
     NiftiHeader h = image.header();
     Box whole = Box.of(h.nx(), h.ny(), h.nz());
     float[] out = new float[whole.voxelCount() * TemporalStatistics.CHANNELS];
@@ -149,7 +134,7 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
     return out;
   }
 
-  private static float[] channel(float[] values, int c, int voxels) {
+  static float[] channel(float[] values, int c, int voxels) {
     float[] out = new float[voxels];
     for (int v = 0; v < voxels; v++) {
       out[v] = values[v * TemporalStatistics.CHANNELS + c];

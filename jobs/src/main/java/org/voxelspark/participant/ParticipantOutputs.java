@@ -15,11 +15,12 @@ import org.voxelspark.table.VoxelTable;
 import org.voxelspark.table.VoxelTableWriter;
 
 /**
- * Writes a run's outputs: for each {@link DerivativeNames} of its kind, a float32 NIfTI-1
- * {@code .nii.gz} on the input's grid (same affine, sform and qform code 1) and a JSON sidecar with
- * the source file, the description, the units and the software version; then the run's file of the
- * cohort {@link VoxelTable} (its in-mask voxels, the same values as the maps). Every file is
- * written atomically. Each map's values are computed once and serve both the NIfTI and the table.
+ * Writes a run's outputs: for each map the kernels name for its kind ({@link KernelFactory#maps}),
+ * a NIfTI-1 {@code .nii.gz} on the input's grid (same affine, sform and qform code 1) and a JSON
+ * sidecar with the source files (the image, and the confounds table when one was regressed out),
+ * the description, the units, the settings and the software version; then the run's file of the
+ * cohort {@link VoxelTable} (its in-mask voxels, the same values as the maps). Every file is written
+ * atomically. Each map's values are computed once and serve both the NIfTI and the table.
  */
 public final class ParticipantOutputs {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -27,19 +28,23 @@ public final class ParticipantOutputs {
   private ParticipantOutputs() {}
 
   /**
-   * Writes the outputs of {@code run}; returns the URIs written (NIfTI then JSON per map, then the
-   * voxel table file).
+   * Writes the outputs of {@code run} (sidecar settings from {@link KernelFactory#parameters});
+   * returns the URIs written (NIfTI then JSON per map, then the voxel-table file).
    *
    * @param outputRoot the derivatives dataset's root (where {@code voxels/} lives)
    * @param blockSize edge of the blocks the table's {@code block_id} refers to, voxels
    */
-  public static List<String> write(AssembledRun run, Map<String, Object> parameters, Configuration conf, String version,
+  public static List<String> write(AssembledRun run, KernelFactory kernels, Configuration conf, String version,
       String outputRoot, int blockSize) throws java.io.IOException {
     List<String> written = new ArrayList<>();
     NiftiHeader in = run.header();
     RunTask task = run.task();
+    RunKind kind = task.kind();
+    Map<String, Object> parameters = kernels.parameters(kind);
+    double fwhm = kernels.smoothingFwhmMm(kind);
+    List<String> sources = task.confounds() == null ? List.of(task.nifti()) : List.of(task.nifti(), task.confounds());
     Map<DerivativeNames, float[]> values = new HashMap<>();
-    for (DerivativeNames map : DerivativeNames.of(task.kind())) {
+    for (DerivativeNames map : kernels.maps(kind)) {
       String file = new Path(task.outputDir(), map.fileName(task.name())).toString();
       boolean rgb = map.datatype() == org.voxelspark.nifti.NiftiDatatype.RGB24;
       NiftiHeader h = NiftiHeader.builder(in.geometry(), rgb ? 1 : map.channelCount())
@@ -47,25 +52,25 @@ public final class ParticipantOutputs {
           .intent(NiftiHeader.INTENT_ESTIMATE, map.suffix().length() > 16 ? map.suffix().substring(0, 16) : map.suffix())
           .description("voxelspark " + version + ": " + map.description())
           .build();
-      float[] data = run.map(map);
+      float[] data = run.map(map, fwhm);
       values.put(map, data);
       HadoopFiles.writeNifti(file, conf, h, data);
       written.add(file);
       Map<String, Object> sidecar = new LinkedHashMap<>();
       sidecar.put("Description", map.description());
       sidecar.put("Units", map.units());
-      sidecar.put("Sources", List.of(task.nifti()));
+      sidecar.put("Sources", sources);
       sidecar.putAll(parameters);
       sidecar.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));
       String json = file.substring(0, file.length() - ".nii.gz".length()) + ".json";
       HadoopFiles.writeText(json, conf, JSON.writeValueAsString(sidecar) + "\n");
       written.add(json);
     }
-    written.add(writeVoxelTable(run, values, conf, version, outputRoot, blockSize));
+    written.add(writeVoxelTable(run, values, fwhm, conf, version, outputRoot, blockSize));
     return written;
   }
 
-  private static String writeVoxelTable(AssembledRun run, Map<DerivativeNames, float[]> maps, Configuration conf,
+  private static String writeVoxelTable(AssembledRun run, Map<DerivativeNames, float[]> maps, double fwhm, Configuration conf,
       String version, String outputRoot, int blockSize) {
     RunTask task = run.task();
     int voxels = (int) run.header().voxelsPerVolume();
@@ -76,9 +81,13 @@ public final class ParticipantOutputs {
     }
     List<float[]> metrics = new ArrayList<>();
     for (VoxelTable.MetricColumn c : VoxelTable.metricColumns(task.kind())) {
-      float[] map = maps.computeIfAbsent(c.map(), run::map);
       float[] component = new float[voxels];
-      System.arraycopy(map, c.component() * voxels, component, 0, voxels);
+      if (c.map().normalisation().smoothed() && !(fwhm > 0)) {
+        java.util.Arrays.fill(component, Float.NaN); // no smoothed maps without --smooth-fwhm-mm
+      } else {
+        float[] map = maps.computeIfAbsent(c.map(), m -> run.map(m, fwhm));
+        System.arraycopy(map, c.component() * voxels, component, 0, voxels);
+      }
       metrics.add(component);
     }
     String file = VoxelTable.file(outputRoot, task.kind(), task.name());

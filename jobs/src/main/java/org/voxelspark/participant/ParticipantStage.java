@@ -123,7 +123,7 @@ public final class ParticipantStage {
       }
       for (BoldRun b : s.bold()) {
         tasks.add(new RunTask(s.key(), s.site(), RunKind.BOLD, b.name(), b.nifti(), null, null, b.repetitionTimeSeconds(),
-            new Path(subjectDir, RunKind.BOLD.datatypeDir()).toString()));
+            new Path(subjectDir, RunKind.BOLD.datatypeDir()).toString(), b.confounds()));
       }
     }
     return tasks;

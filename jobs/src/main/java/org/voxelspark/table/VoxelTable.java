@@ -38,7 +38,9 @@ import org.voxelspark.participant.RunKind;
  *       {@code i}, {@code j}, {@code k} of the run's image grid (world coordinates through the affine
  *       stored in the file's metadata, {@link #META_AFFINE});
  *   <li>metrics: float32, the same values as the run's NIfTI maps ({@link DerivativeNames}) at that
- *       voxel; never null; NaN where the map holds NaN (a voxel with a non-finite sample).
+ *       voxel; never null; NaN where the map holds NaN (a voxel with a non-finite sample), and in the
+ *       smoothed ReHo columns when the run was processed without smoothing
+ *       ({@code --smooth-fwhm-mm 0}).
  * </ul>
  * Only voxels in the run's brain mask have rows.
  *
@@ -133,6 +135,9 @@ public final class VoxelTable {
       new MetricColumn("reho", DerivativeNames.REHO, 0),
       new MetricColumn("mreho", DerivativeNames.MREHO, 0),
       new MetricColumn("zreho", DerivativeNames.ZREHO, 0),
+      new MetricColumn("sreho", DerivativeNames.SREHO, 0),
+      new MetricColumn("smreho", DerivativeNames.SMREHO, 0),
+      new MetricColumn("szreho", DerivativeNames.SZREHO, 0),
       new MetricColumn("alff", DerivativeNames.ALFF, 0),
       new MetricColumn("malff", DerivativeNames.MALFF, 0),
       new MetricColumn("zalff", DerivativeNames.ZALFF, 0),

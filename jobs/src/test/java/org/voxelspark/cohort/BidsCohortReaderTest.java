@@ -152,4 +152,46 @@ class BidsCohortReaderTest {
     assertNull(BidsFilename.parse("notbids.nii.gz"));
     assertNull(BidsFilename.parse("sub-01_sub-02_dwi.nii"));
   }
+
+  @Test
+  void confoundsTablesAreFoundAsFmriprepNamesThem() throws IOException {
+    touch("participants.tsv", "participant_id\tsite\nsub-01\tA\nsub-02\tA\nsub-03\tB\n");
+    // sub-01: fMRIPrep output as the input: space/desc entities are not in the confounds name
+    touch("sub-01/func/sub-01_task-rest_run-1_space-MNI152NLin2009cAsym_desc-preproc_bold.nii.gz", "x");
+    touch("sub-01/func/sub-01_task-rest_run-1_desc-confounds_timeseries.tsv", "a\n1\n");
+    // sub-02: fMRIPrep < 20.2 name
+    bold("02", null);
+    touch("sub-02/func/sub-02_task-rest_desc-confounds_regressors.tsv", "a\n1\n");
+    // sub-03: none
+    bold("03", null);
+    CohortOptions options = new CohortOptions(List.of(), "site", "rest", true, null);
+    Cohort c = BidsCohortReader.read(root.toString(), conf, options);
+    Subject s1 = c.subjects().get(0);
+    assertTrue(s1.isValid(), s1.problems().toString());
+    assertTrue(s1.bold().get(0).confounds().endsWith("sub-01/func/sub-01_task-rest_run-1_desc-confounds_timeseries.tsv"));
+    assertTrue(c.subjects().get(1).bold().get(0).confounds().endsWith("sub-02_task-rest_desc-confounds_regressors.tsv"));
+    Subject s3 = c.subjects().get(2);
+    assertFalse(s3.isValid());
+    assertProblem(s3, "confounds", "sub-03_task-rest_bold.nii.gz");
+    assertTrue(s3.problems().get(0).message().contains("sub-03_task-rest_desc-confounds_timeseries.tsv")
+        && s3.problems().get(0).message().contains("--confounds-dir"), s3.problems().toString());
+    assertNull(BidsCohortReader.read(root.toString(), conf, CohortOptions.defaults()).subjects().get(0).bold().get(0).confounds(),
+        "not looked for without --confounds");
+  }
+
+  @Test
+  void confoundsDirIsAnFmriprepTreeWithSessions(@TempDir Path fmriprep) throws IOException {
+    touch("participants.tsv", "participant_id\tsite\nsub-01\tA\n");
+    touch("sub-01/ses-1/func/sub-01_ses-1_task-rest_bold.nii.gz", "x");
+    Path table = fmriprep.resolve("sub-01/ses-1/func/sub-01_ses-1_task-rest_desc-confounds_timeseries.tsv");
+    Files.createDirectories(table.getParent());
+    Files.writeString(table, "a\n1\n");
+    Cohort c = BidsCohortReader.read(root.toString(), conf, new CohortOptions(List.of(), "site", "rest", true, fmriprep.toString()));
+    Subject s = c.subjects().get(0);
+    assertTrue(s.isValid(), s.problems().toString());
+    assertTrue(s.bold().get(0).confounds().endsWith("ses-1/func/sub-01_ses-1_task-rest_desc-confounds_timeseries.tsv"));
+    UserInputException e = assertThrows(UserInputException.class, () -> BidsCohortReader.read(root.toString(), conf,
+        new CohortOptions(List.of(), "site", "rest", true, fmriprep.resolve("absent").toString())));
+    assertEquals("--confounds-dir", e.problems().get(0).field());
+  }
 }

@@ -66,4 +66,22 @@ class ManifestCohortReaderTest {
         () -> ManifestCohortReader.read(dir.resolve("m2.csv").toString(), conf, CohortOptions.defaults()));
     assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
   }
+
+  @Test
+  void confoundsColumnNamesEachBoldRunsTable() throws IOException {
+    for (String f : new String[] {"b1.nii.gz", "b2.nii.gz", "c1.tsv"}) {
+      Files.writeString(dir.resolve(f), "x");
+    }
+    Files.writeString(dir.resolve("m.csv"), "participant_id,site,bold,confounds\n"
+        + "p1,X,b1.nii.gz,c1.tsv\n"
+        + "p2,X,b2.nii.gz,n/a\n");
+    CohortOptions withConfounds = new CohortOptions(List.of(), "site", "rest", true, null);
+    Cohort c = ManifestCohortReader.read(dir.resolve("m.csv").toString(), conf, withConfounds);
+    assertTrue(c.subjects().get(0).isValid(), c.subjects().get(0).problems().toString());
+    assertTrue(c.subjects().get(0).bold().get(0).confounds().endsWith("/c1.tsv"));
+    assertEquals("line 3 confounds", c.subjects().get(1).problems().get(0).field(), "--confounds needs a table for every run");
+    Cohort without = ManifestCohortReader.read(dir.resolve("m.csv").toString(), conf, CohortOptions.defaults());
+    assertTrue(without.subjects().get(1).isValid(), "without --confounds a missing table is fine");
+    assertEquals(List.of("participant_id", "site"), without.participants().columns(), "confounds is not a covariate");
+  }
 }
