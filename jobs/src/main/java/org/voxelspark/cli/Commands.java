@@ -27,7 +27,7 @@ import org.voxelspark.spark.SparkSessions;
 /** The registry of commands. Adding one is a class here and a line in {@link #all()}. */
 final class Commands {
   /** BIDS-App analysis levels available in the {@code <bids_dir> <output_dir> <level>} form. */
-  static final List<String> LEVELS = List.of("participant");
+  static final List<String> LEVELS = List.of("participant", "group");
 
   private Commands() {}
 
@@ -39,7 +39,7 @@ final class Commands {
             java.util.EnumSet.of(RunKind.DWI)),
         new Participant("reho", "ReHo, ALFF/fALFF and their normalised maps of the BOLD runs only",
             java.util.EnumSet.of(RunKind.BOLD)),
-        new Validate(), new Sample(), new VersionCommand())) {
+        new Group(), new Validate(), new Sample(), new VersionCommand())) {
       m.put(c.name(), c);
     }
     return m;
@@ -47,10 +47,12 @@ final class Commands {
 
   /** Reads a BIDS dataset, or a manifest when the path names a .csv file. */
   static Cohort readCohort(String input, Config config, Configuration hadoop) {
-    String confoundsDir = config.get(VoxelsparkOptions.CONFOUNDS_DIR);
+    // confounds tables are looked for only by commands that regress them out
+    boolean confounds = config.has(VoxelsparkOptions.CONFOUNDS) && !config.get(VoxelsparkOptions.CONFOUNDS).isEmpty();
+    String confoundsDir = config.has(VoxelsparkOptions.CONFOUNDS_DIR) ? config.get(VoxelsparkOptions.CONFOUNDS_DIR) : "";
     CohortOptions options = new CohortOptions(config.get(VoxelsparkOptions.PARTICIPANT_LABEL),
-        config.get(VoxelsparkOptions.SITE_COLUMN), config.get(VoxelsparkOptions.TASK),
-        !config.get(VoxelsparkOptions.CONFOUNDS).isEmpty(), confoundsDir.isEmpty() ? null : confoundsDir);
+        config.get(VoxelsparkOptions.SITE_COLUMN), config.get(VoxelsparkOptions.TASK), confounds,
+        confoundsDir.isEmpty() ? null : confoundsDir);
     return input.endsWith(".csv") ? ManifestCohortReader.read(input, hadoop, options) : BidsCohortReader.read(input, hadoop, options);
   }
 
@@ -139,6 +141,131 @@ final class Commands {
       throw new org.voxelspark.error.UserInputException("configuration", highOption.flagName(),
           high + " Hz must be above " + lowOption.flagName() + " " + low + " Hz");
     }
+  }
+
+  /** The group stage (BIDS-App level 'group'): statistics over the participant stage's maps. */
+  static final class Group implements Command {
+    @Override
+    public String name() {
+      return "group";
+    }
+
+    @Override
+    public String summary() {
+      return "voxelwise GLM, permutation inference (FWE, FDR, TFCE, clusters) and ROI statistics over the participant maps"
+          + " (BIDS-App level 'group')";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of("bids_dir", "output_dir");
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return VoxelsparkOptions.GROUP;
+    }
+
+    @Override
+    public int run(Invocation inv) {
+      Config c = inv.config();
+      org.voxelspark.group.GroupSettings settings = groupSettings(c);
+      SparkSession spark = SparkSessions.create("voxelspark group", inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
+      org.voxelspark.spark.ProgressListener progress = new org.voxelspark.spark.ProgressListener("group", inv.err(), 2000);
+      spark.sparkContext().addSparkListener(progress);
+      try {
+        Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
+        inv.err().println(cohort.describe());
+        org.voxelspark.group.GroupStage.Summary s = org.voxelspark.group.GroupStage.run(spark, cohort, inv.positionals().get(1),
+            settings, Version.get());
+        org.voxelspark.group.GroupStage.Result r = s.result();
+        inv.out().println("group stage: " + settings.metric() + " of " + r.design().subjects() + " subjects, " + r.voxels()
+            + " voxels, " + r.shufflings().size() + " shufflings; " + s.outputs().size() + " files in "
+            + org.voxelspark.group.GroupOutputs.directory(inv.positionals().get(1), settings.metric()));
+        for (org.voxelspark.group.GroupStage.TestResult t : r.tests()) {
+          int fwe = 0;
+          double best = 1;
+          for (double p : r.shufflings().size() > 1 ? t.fweP() : t.uncorrectedP()) {
+            fwe += p < 0.05 ? 1 : 0;
+            best = Math.min(best, p);
+          }
+          inv.out().println("  " + t.name() + ": " + fwe + " voxels at FWE p < 0.05 (smallest p " + best + ")"
+              + (t.spatial() != null && t.spatial().clusters() != null ? ", " + t.spatial().clusters().rows().size()
+                  + " clusters at z >= " + settings.spatial().clusterThreshold() : ""));
+        }
+        if (!r.inputs().excluded().isEmpty()) {
+          inv.err().println(r.inputs().excluded().size() + " subject(s) left out (--exclude-failed): "
+              + String.join(", ", r.inputs().excluded().keySet()));
+        }
+        return Main.OK;
+      } finally {
+        spark.sparkContext().removeSparkListener(progress);
+        spark.stop();
+      }
+    }
+  }
+
+  /** The group-stage settings from the options; contradictory or empty specifications are user errors. */
+  static org.voxelspark.group.GroupSettings groupSettings(Config c) {
+    List<org.voxelspark.stats.design.ContrastSpec> contrasts = new java.util.ArrayList<>();
+    for (String spec : c.get(VoxelsparkOptions.CONTRAST)) {
+      String[] nv = nameAndValue(spec, VoxelsparkOptions.CONTRAST);
+      contrasts.add(new org.voxelspark.stats.design.ContrastSpec(nv[0], nv[1]));
+    }
+    List<org.voxelspark.stats.design.FTestSpec> fTests = new java.util.ArrayList<>();
+    for (String spec : c.get(VoxelsparkOptions.FTEST)) {
+      String[] nv = nameAndValue(spec, VoxelsparkOptions.FTEST);
+      List<String> parts = new java.util.ArrayList<>();
+      for (String p : nv[1].split(";")) {
+        if (!p.isBlank()) {
+          parts.add(p.trim());
+        }
+      }
+      fTests.add(new org.voxelspark.stats.design.FTestSpec(nv[0], parts));
+    }
+    if (contrasts.isEmpty() && fTests.isEmpty()) {
+      throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.CONTRAST.flagName(),
+          "the group stage needs at least one --contrast or --ftest, e.g. --contrast 'HFSgtHC=group[HFS]'");
+    }
+    java.util.Set<String> labels = new java.util.HashSet<>();
+    for (String name : java.util.stream.Stream.concat(contrasts.stream().map(org.voxelspark.stats.design.ContrastSpec::name),
+        fTests.stream().map(org.voxelspark.stats.design.FTestSpec::name)).toList()) {
+      if (!labels.add(org.voxelspark.group.GroupOutputs.label(name))) {
+        throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.CONTRAST.flagName(),
+            "two tests are both named '" + org.voxelspark.group.GroupOutputs.label(name)
+                + "' in file names (only letters and digits are kept); rename one");
+      }
+    }
+    org.voxelspark.stats.design.ModelSpec model = org.voxelspark.stats.design.ModelSpec.parse(c.get(VoxelsparkOptions.MODEL));
+    String blocks = c.get(VoxelsparkOptions.EXCHANGEABILITY_BLOCKS);
+    if (!blocks.isEmpty()) {
+      model = model.withBlocks(blocks);
+    }
+    double z = c.get(VoxelsparkOptions.CLUSTER_THRESHOLD_Z);
+    boolean tfce = c.get(VoxelsparkOptions.TFCE);
+    org.voxelspark.stats.inference.SpatialInference.Settings spatial = tfce || z > 0
+        ? org.voxelspark.stats.inference.SpatialInference.Settings.palm(tfce, z > 0 ? z : Double.NaN) : null;
+    int shufflings = c.get(VoxelsparkOptions.PERMUTATIONS);
+    if (spatial != null && shufflings < 2) {
+      throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.PERMUTATIONS.flagName(),
+          "TFCE and cluster inference need permutations (> 1); set --cluster-threshold-z 0 and leave out --tfce for parametric only");
+    }
+    String atlas = c.get(VoxelsparkOptions.ATLAS);
+    String labelsFile = c.get(VoxelsparkOptions.ATLAS_LABELS);
+    String mask = c.get(VoxelsparkOptions.GROUP_MASK);
+    return new org.voxelspark.group.GroupSettings(c.get(VoxelsparkOptions.METRIC), model, contrasts, fTests, shufflings,
+        c.get(VoxelsparkOptions.PERMUTATION_SEED), c.get(VoxelsparkOptions.TAIL), c.get(VoxelsparkOptions.PARTITION), spatial,
+        mask.isEmpty() ? null : mask, c.get(VoxelsparkOptions.MIN_COVERAGE), c.get(VoxelsparkOptions.BLOCK_SIZE),
+        256, atlas.isEmpty() ? null : atlas, labelsFile.isEmpty() ? null : labelsFile, c.get(VoxelsparkOptions.EXCLUDE_FAILED));
+  }
+
+  private static String[] nameAndValue(String spec, OptionSpec<?> option) {
+    int eq = spec.indexOf('=');
+    if (eq <= 0 || eq == spec.length() - 1) {
+      throw new org.voxelspark.error.UserInputException("configuration", option.flagName(),
+          "'" + spec + "' is not name=definition");
+    }
+    return new String[] {spec.substring(0, eq).trim(), spec.substring(eq + 1).trim()};
   }
 
   static final class Validate implements Command {

@@ -64,6 +64,11 @@ public final class Config implements Serializable {
     return (T) values.get(spec.name());
   }
 
+  /** Whether {@code spec} is an option of this command. */
+  public boolean has(OptionSpec<?> spec) {
+    return values.containsKey(spec.name());
+  }
+
   public Source sourceOf(OptionSpec<?> spec) {
     return sources.get(spec.name());
   }

@@ -11,6 +11,8 @@ import org.voxelspark.sample.SampleCohortSpec;
 import org.voxelspark.signal.Bandpass;
 import org.voxelspark.signal.Detrend;
 import org.voxelspark.signal.GaussianSmoothing;
+import org.voxelspark.stats.perm.Partition;
+import org.voxelspark.stats.perm.Tail;
 
 /**
  * Every option of the voxelspark commands, one constant per long name. {@code conf/voxelspark.conf}
@@ -66,6 +68,40 @@ public final class VoxelsparkOptions {
   public static final OptionSpec<Integer> N_CPUS = OptionSpec.ofInt("n-cpus",
       "cores for the embedded local mode (0 = all); ignored when a Spark --master is given after --", 0, 0, 4096);
 
+  public static final OptionSpec<String> METRIC = OptionSpec.ofString("metric",
+      "the map analysed by the group stage: a voxel-table metric column (fa, md, ad, rd, l1..l3, reho, zreho, szreho, alff,"
+          + " zalff, falff, ...)", "fa");
+  public static final OptionSpec<String> MODEL = OptionSpec.ofString("model",
+      "group-stage model over participants.tsv columns, e.g. 'group + age + sex + site' (C(x) forces x categorical;"
+          + " '0 + ...' drops the intercept)", "group + age + sex + site");
+  public static final OptionSpec<List<String>> CONTRAST = OptionSpec.ofList("contrast",
+      "t-contrasts as name=expression, e.g. 'HFSgtHC=group[HFS]' or 'severity=severity'");
+  public static final OptionSpec<List<String>> FTEST = OptionSpec.ofList("ftest",
+      "F-tests as name=part;part (contrast names, expressions or model terms), e.g. 'site=site'");
+  public static final OptionSpec<Integer> PERMUTATIONS = OptionSpec.ofInt("permutations",
+      "shufflings for permutation inference, the identity included (1 = parametric only)", 5000, 1, 1_000_000);
+  public static final OptionSpec<Long> PERMUTATION_SEED = OptionSpec.ofLong("permutation-seed",
+      "seed of the shuffling generator: the same seed gives the same shufflings", 1L);
+  public static final OptionSpec<Tail> TAIL = OptionSpec.ofEnum("tail",
+      "t-test tail: large positive t (PALM's default) or large |t|", Tail.class, Tail.ONE_SIDED);
+  public static final OptionSpec<Partition> PARTITION = OptionSpec.ofEnum("partition",
+      "Freedman-Lane partition of the design into effects of interest and nuisance", Partition.class, Partition.RIDGWAY);
+  public static final OptionSpec<String> EXCHANGEABILITY_BLOCKS = OptionSpec.ofOptionalString("exchangeability-blocks",
+      "participants.tsv column whose levels are exchangeability blocks (shuffle within each, e.g. site); default none", "COLUMN");
+  public static final OptionSpec<Boolean> TFCE = OptionSpec.ofFlag("tfce",
+      "threshold-free cluster enhancement (H = 2, E = 0.5, 6-connectivity) with FWE p from its permutation null");
+  public static final OptionSpec<Double> CLUSTER_THRESHOLD_Z = OptionSpec.ofDouble("cluster-threshold-z",
+      "cluster-forming threshold on the z map for cluster extent and mass inference (e.g. 3.1); 0 = none", 0, 0, 50);
+  public static final OptionSpec<String> GROUP_MASK = OptionSpec.ofOptionalString("group-mask",
+      "a mask NIfTI restricting the group analysis (its grid becomes the analysis grid); default: the subjects' masks", "FILE");
+  public static final OptionSpec<Double> MIN_COVERAGE = OptionSpec.ofDouble("min-coverage",
+      "fraction of subjects that must have data at a voxel for it to be analysed (1 = intersection of the masks)", 1, 0.01, 1);
+  public static final OptionSpec<String> ATLAS = OptionSpec.ofOptionalString("atlas",
+      "label image for ROI statistics and cluster peak labels (0 = background); default none", "FILE");
+  public static final OptionSpec<String> ATLAS_LABELS = OptionSpec.ofOptionalString("atlas-labels",
+      "TSV of the atlas' labels: index and name columns", "FILE");
+  public static final OptionSpec<Boolean> EXCLUDE_FAILED = OptionSpec.ofFlag("exclude-failed",
+      "leave subjects without a usable map (failed, missing) out of the group stage and list them, instead of stopping");
   public static final OptionSpec<Long> SEED = OptionSpec.ofLong("seed",
       "seed of the sample cohort generator: the same seed gives byte-identical files", SampleCohortSpec.DEFAULT_SEED);
   public static final OptionSpec<SampleCohortSpec.Scale> SCALE = OptionSpec.ofEnum("scale",
@@ -78,6 +114,11 @@ public final class VoxelsparkOptions {
           CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS);
   /** Options of {@code validate}. */
   public static final List<OptionSpec<?>> VALIDATE = List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, CONFOUNDS, CONFOUNDS_DIR);
+  /** Options of the group stage. */
+  public static final List<OptionSpec<?>> GROUP =
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL, PARTITION,
+          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, EXCLUDE_FAILED, BLOCK_SIZE,
+          N_CPUS);
   /** Options of {@code sample}. */
   public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SCALE);
 
@@ -85,5 +126,7 @@ public final class VoxelsparkOptions {
   public static final List<OptionSpec<?>> ALL =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
           ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
-          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS, SEED, SCALE);
+          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
+          PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS,
+          EXCLUDE_FAILED, SEED, SCALE);
 }

@@ -35,6 +35,7 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.group.GroupFunctions.BlockGlm.class,
     org.voxelspark.group.GroupFunctions.BlockInference.class,
     org.voxelspark.group.GroupFunctions.ChunkPiece.class,
+    org.voxelspark.group.GroupRois.SubjectMeans.class,
     org.voxelspark.stats.glm.GlmModel.class,
     org.voxelspark.stats.glm.GlmMaps.class,
     org.voxelspark.stats.perm.FreedmanLane.class,

@@ -204,6 +204,11 @@ public final class SampleCohortGenerator {
           .description("voxelspark sample truth: tissue labels").build();
       NiftiWriter.write(h, data, root.resolve("truth").resolve("site-" + site.name() + "_" + modality + "_labels.nii.gz"));
     }
+    StringBuilder table = new StringBuilder("index\tname\n");
+    for (int l = 1; l < Phantom.LABEL_NAMES.length; l++) {
+      table.append(l).append('\t').append(Phantom.LABEL_NAMES[l]).append('\n');
+    }
+    writeText(root.resolve("truth").resolve("labels.tsv"), table.toString());
   }
 
   private static void writeDatasetFiles(Path root, SampleCohortSpec spec) throws IOException {
