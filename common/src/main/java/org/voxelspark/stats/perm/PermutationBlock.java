@@ -52,7 +52,7 @@ public final class PermutationBlock {
   public static final double EXACT_FIT = 1e-12;
 
   /** Voxels per packed tile. */
-  static final int TILE = 256;
+  static final int TILE = 128;
   /** Shufflings whose shuffled basis rows are built at once. */
   static final int CHUNK = 32;
 
@@ -80,6 +80,8 @@ public final class PermutationBlock {
   private final double[][] w;
   private final double[] ssm = new double[TILE];
   private final double[] sBuf = new double[TILE];
+  private final double[] fBuf = new double[TILE];
+  private final double[] rssBuf = new double[TILE];
 
   private static final class Group {
     final int[] voxels;
@@ -302,57 +304,64 @@ public final class PermutationBlock {
     int rows = t.statRows();
     int m = gr.m;
     PackedGemm.multiply(gr.a, local * rows * m, rows, m, gr.tiles[ti], width, w);
-    Arrays.fill(ssm, 0, width, 0.0);
-    for (int r = 0; r < rows; r++) {
+    double[] ss = ssm;
+    double[] s = sBuf;
+    double[] w0 = w[0];
+    for (int q = 0; q < width; q++) {
+      ss[q] = w0[q] * w0[q];
+    }
+    for (int r = 1; r < rows; r++) {
       double[] wr = w[r];
       for (int q = 0; q < width; q++) {
-        ssm[q] = Math.fma(wr[q], wr[q], ssm[q]);
+        ss[q] = Math.fma(wr[q], wr[q], ss[q]);
       }
     }
     int base = ti * TILE;
     double dofD = t.dof();
+    double[] ee = gr.eePrime;
     if (t.isT()) {
-      double[] w0 = w[0];
+      // the regular case, in a loop C2 vectorises; exact fits and degenerate voxels are fixed after
+      double[] rs = rssBuf;
+      for (int q = 0; q < width; q++) {
+        double rss = ee[base + q] - ss[q];
+        rs[q] = rss;
+        s[q] = w0[q] / Math.sqrt(rss / dofD);
+      }
       boolean abs = tailed && tail == Tail.TWO_SIDED;
+      double[] tol = gr.eeTol;
+      boolean[] degenerate = gr.degenerate;
       for (int q = 0; q < width; q++) {
         int at = base + q;
-        double s;
-        if (gr.degenerate[at]) {
-          s = Double.NaN;
-        } else {
-          double rss = gr.eePrime[at] - ssm[q];
+        double sq = s[q];
+        if (!(rs[q] > tol[at]) || degenerate[at]) {
           double num = w0[q];
-          if (rss <= gr.eeTol[at]) {
-            s = num * num <= gr.eeTol[at] ? Double.NaN : Math.copySign(Double.POSITIVE_INFINITY, num);
-          } else {
-            s = num / Math.sqrt(rss / dofD);
-          }
-          if (abs) {
-            s = Math.abs(s);
-          }
+          sq = degenerate[at] || num * num <= tol[at] ? Double.NaN : Math.copySign(Double.POSITIVE_INFINITY, num);
         }
-        sBuf[q] = s;
+        s[q] = abs ? Math.abs(sq) : sq;
       }
     } else {
       int qn = t.rank();
+      double[] eff = fBuf;
+      for (int q = 0; q < width; q++) {
+        eff[q] = w0[q] * w0[q];
+      }
+      for (int r = 1; r < qn; r++) {
+        double[] wr = w[r];
+        for (int q = 0; q < width; q++) {
+          eff[q] = Math.fma(wr[q], wr[q], eff[q]);
+        }
+      }
+      for (int q = 0; q < width; q++) {
+        s[q] = (eff[q] / qn) / ((ee[base + q] - ss[q]) / dofD);
+      }
       for (int q = 0; q < width; q++) {
         int at = base + q;
-        double s;
+        double rss = ee[at] - ss[q];
         if (gr.degenerate[at]) {
-          s = Double.NaN;
-        } else {
-          double eff = 0;
-          for (int r = 0; r < qn; r++) {
-            eff = Math.fma(w[r][q], w[r][q], eff);
-          }
-          double rss = gr.eePrime[at] - ssm[q];
-          if (rss <= gr.eeTol[at]) {
-            s = eff <= gr.eeTol[at] ? Double.NaN : Double.POSITIVE_INFINITY;
-          } else {
-            s = (eff / qn) / (rss / dofD);
-          }
+          s[q] = Double.NaN;
+        } else if (rss <= gr.eeTol[at]) {
+          s[q] = eff[q] <= gr.eeTol[at] ? Double.NaN : Double.POSITIVE_INFINITY;
         }
-        sBuf[q] = s;
       }
     }
   }
@@ -422,17 +431,28 @@ public final class PermutationBlock {
         for (int ti = 0; ti < gr.tiles.length; ti++) {
           int base = ti * TILE;
           int width = Math.min(TILE, gr.voxels.length - base);
+          int first = gr.voxels[base];
+          boolean contiguous = gr.voxels[base + width - 1] == first + width - 1;
           for (int k = c0; k < c1; k++) {
             statistics(gr, ti, k - c0, width, true);
             double mx = maxS[k - c0];
-            for (int q = 0; q < width; q++) {
-              int j = gr.voxels[base + q];
-              double s = sBuf[q];
-              if (s >= observed[j]) {
-                delta[j]++;
+            double[] sb = sBuf;
+            if (contiguous) {
+              for (int q = 0; q < width; q++) {
+                double s = sb[q];
+                delta[first + q] += s >= observed[first + q] ? 1 : 0;
+                mx = s > mx ? s : mx;
               }
-              if (s > mx) {
-                mx = s;
+            } else {
+              for (int q = 0; q < width; q++) {
+                int j = gr.voxels[base + q];
+                double s = sb[q];
+                if (s >= observed[j]) {
+                  delta[j]++;
+                }
+                if (s > mx) {
+                  mx = s;
+                }
               }
             }
             maxS[k - c0] = mx;

@@ -30,7 +30,7 @@ public final class RoiMeans {
    * @param means the mean per ROI (NaN where no voxel counts)
    * @param voxels the number of voxels averaged per ROI
    */
-  public record Result(int[] rois, double[] means, int[] voxels) {}
+  public record Result(int[] rois, double[] means, int[] voxels) implements java.io.Serializable {}
 
   /**
    * Integer labels from a label image read as floats (NIfTI readers scale to float).

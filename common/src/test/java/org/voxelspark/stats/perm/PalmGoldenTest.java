@@ -171,6 +171,7 @@ class PalmGoldenTest {
       }
     }
     assertTrue(worst <= ROUNDED, run + " c" + c + ": max |Δstat| over 500 shufflings = " + worst);
+    System.out.println("PALM " + run + " c" + c + ": max |Δ" + stat + "| over 500 shufflings × 25 voxels = " + worst);
 
     // observed statistic
     double[] obs = vector(prefix + "_c" + c + ".csv");
@@ -207,6 +208,7 @@ class PalmGoldenTest {
       }
     }
     assertTrue(worst <= ROUNDED, "max |ΔF| = " + worst);
+    System.out.println("PALM fl c4: max |ΔF| over 500 shufflings × 25 voxels = " + worst);
     assertEquals(12, test.dof());
     ExceedanceCounts counts = block.newCounts();
     MaxDistribution max = new MaxDistribution(500);
@@ -292,6 +294,7 @@ class PalmGoldenTest {
         at = j;
       }
     }
+    System.out.println("  " + what + ": max |Δ| = " + worst);
     assertTrue(worst <= tol, what + ": max |Δ| = " + worst + " at " + at + " (expected " + (at < 0 ? "" : expected[at])
         + ", got " + (at < 0 ? "" : actual[at]) + "), tolerance " + tol);
   }
