@@ -253,10 +253,16 @@ final class Commands {
     String atlas = c.get(VoxelsparkOptions.ATLAS);
     String labelsFile = c.get(VoxelsparkOptions.ATLAS_LABELS);
     String mask = c.get(VoxelsparkOptions.GROUP_MASK);
+    java.util.Map<String, java.util.Set<String>> where = new java.util.LinkedHashMap<>();
+    for (String spec : c.get(VoxelsparkOptions.WHERE)) {
+      String[] nv = nameAndValue(spec, VoxelsparkOptions.WHERE);
+      where.computeIfAbsent(nv[0], k -> new java.util.LinkedHashSet<>()).add(nv[1]);
+    }
     return new org.voxelspark.group.GroupSettings(c.get(VoxelsparkOptions.METRIC), model, contrasts, fTests, shufflings,
         c.get(VoxelsparkOptions.PERMUTATION_SEED), c.get(VoxelsparkOptions.TAIL), c.get(VoxelsparkOptions.PARTITION), spatial,
         mask.isEmpty() ? null : mask, c.get(VoxelsparkOptions.MIN_COVERAGE), c.get(VoxelsparkOptions.BLOCK_SIZE),
-        256, atlas.isEmpty() ? null : atlas, labelsFile.isEmpty() ? null : labelsFile, c.get(VoxelsparkOptions.EXCLUDE_FAILED));
+        256, atlas.isEmpty() ? null : atlas, labelsFile.isEmpty() ? null : labelsFile, c.get(VoxelsparkOptions.EXCLUDE_FAILED),
+        where);
   }
 
   private static String[] nameAndValue(String spec, OptionSpec<?> option) {

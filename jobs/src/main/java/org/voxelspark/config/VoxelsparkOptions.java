@@ -100,6 +100,9 @@ public final class VoxelsparkOptions {
       "label image for ROI statistics and cluster peak labels (0 = background); default none", "FILE");
   public static final OptionSpec<String> ATLAS_LABELS = OptionSpec.ofOptionalString("atlas-labels",
       "TSV of the atlas' labels: index and name columns", "FILE");
+  public static final OptionSpec<List<String>> WHERE = OptionSpec.ofList("where",
+      "analyse only subjects whose participants.tsv values match, as column=value (one column repeated: any of its values;"
+          + " several columns: all), e.g. group=HFS; default everyone");
   public static final OptionSpec<Boolean> EXCLUDE_FAILED = OptionSpec.ofFlag("exclude-failed",
       "leave subjects without a usable map (failed, missing) out of the group stage and list them, instead of stopping");
   public static final OptionSpec<Long> SEED = OptionSpec.ofLong("seed",
@@ -117,7 +120,8 @@ public final class VoxelsparkOptions {
   /** Options of the group stage. */
   public static final List<OptionSpec<?>> GROUP =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL, PARTITION,
-          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, EXCLUDE_FAILED, BLOCK_SIZE,
+          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, EXCLUDE_FAILED,
+          BLOCK_SIZE,
           N_CPUS);
   /** Options of {@code sample}. */
   public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SCALE);
@@ -127,6 +131,6 @@ public final class VoxelsparkOptions {
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
           ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
           CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
-          PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS,
+          PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
           EXCLUDE_FAILED, SEED, SCALE);
 }

@@ -94,16 +94,30 @@ public final class GroupInputs {
    * @param metric a metric column of the voxel tables
    * @param groupMaskHeader header of the given group mask, or null
    * @param excludeUnavailable leave out unavailable subjects instead of failing
+   * @param where subject selection by {@code participants.tsv} values (column → accepted values); a
+   *     subject not selected is not analysed and not counted as unavailable
    */
   public static GroupInputs select(Cohort cohort, String derivatives, String metric, NiftiHeader groupMaskHeader,
-      boolean excludeUnavailable, Configuration conf) {
+      boolean excludeUnavailable, Map<String, java.util.Set<String>> where, Configuration conf) {
     RunKind kind = kindOf(metric);
     VoxelTable.MetricColumn column = VoxelTable.metric(kind, metric);
     Map<String, List<String[]>> runs = runsTable(derivatives, conf);
     Map<String, String> unavailable = new LinkedHashMap<>();
     List<SubjectMap> maps = new ArrayList<>();
     List<Map<String, String>> rows = new ArrayList<>();
+    for (String selector : where.keySet()) {
+      if (!selector.equals("participant_id") && !cohort.participants().hasColumn(selector)
+          && cohort.subjects().stream().noneMatch(s -> s.attributes().containsKey(selector))) {
+        throw new UserInputException("--where", selector, "no such column in " + cohort.participants().source()
+            + " (columns: " + cohort.participants().columns() + ")");
+      }
+    }
+    int notSelected = 0;
     for (Subject s : cohort.subjects()) {
+      if (!selected(s, where)) {
+        notSelected++;
+        continue;
+      }
       if (!s.isValid()) {
         unavailable.put(s.key(), "input problems (see " + ParticipantStage.FAILURES_TSV + "): " + s.problems().get(0).render());
         continue;
@@ -148,7 +162,8 @@ public final class GroupInputs {
     }
     if (maps.size() < 2) {
       throw new UserInputException(derivatives, "", "only " + maps.size() + " subject(s) with a " + metric
-          + " map; a group analysis needs several");
+          + " map" + (notSelected > 0 ? " (" + notSelected + " not selected by --where " + where + ")" : "")
+          + "; a group analysis needs several");
     }
     // grid and space, from the headers (cheap reads on the driver)
     VolumeGeometry reference;
@@ -176,6 +191,17 @@ public final class GroupInputs {
       throw new UserInputException(spaceProblems);
     }
     return new GroupInputs(List.copyOf(maps), List.copyOf(rows), unavailable, List.copyOf(resampled), reference, space);
+  }
+
+  /** Whether the subject's row has an accepted value in every selection column. */
+  static boolean selected(Subject s, Map<String, java.util.Set<String>> where) {
+    for (Map.Entry<String, java.util.Set<String>> w : where.entrySet()) {
+      String value = w.getKey().equals("participant_id") ? "sub-" + s.label() : s.attributes().get(w.getKey());
+      if (value == null || !w.getValue().contains(value.trim())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The modality whose voxel table has {@code metric}. */

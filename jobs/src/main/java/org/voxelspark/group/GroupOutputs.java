@@ -203,7 +203,7 @@ public final class GroupOutputs {
       double[] world = row.peakWorld(a);
       String label = null;
       if (atlas != null) {
-        int l = atlas[row.peakVoxel()];
+        int l = atlas[row.peakIndex()];
         label = l == 0 ? "background" : names.getOrDefault(l, "label-" + l);
       }
       t.add(row.label(), row.extent(), row.extent() * voxelMm3, row.mass(), row.peak(), row.peakIjk()[0], row.peakIjk()[1],

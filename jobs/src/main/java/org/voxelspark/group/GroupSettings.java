@@ -28,10 +28,13 @@ import org.voxelspark.stats.perm.Tail;
  * @param atlas URI of a label image for ROI statistics, or null
  * @param atlasLabels URI of its label table (TSV: index, name), or null
  * @param excludeFailed leave out subjects without a usable map instead of failing
+ * @param where subject selection: column → accepted values of {@code participants.tsv} (a subject is
+ *     analysed when, for every column, its value is one of the accepted ones); empty = everyone
  */
 public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> contrasts, List<FTestSpec> fTests,
     int shufflings, long seed, Tail tail, Partition partition, SpatialInference.Settings spatial, String groupMask,
-    double minCoverage, int blockSize, int shufflingChunk, String atlas, String atlasLabels, boolean excludeFailed) {
+    double minCoverage, int blockSize, int shufflingChunk, String atlas, String atlasLabels, boolean excludeFailed,
+    java.util.Map<String, java.util.Set<String>> where) {
   public GroupSettings {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(model, "model");
@@ -39,6 +42,7 @@ public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> c
     fTests = List.copyOf(fTests);
     Objects.requireNonNull(tail, "tail");
     Objects.requireNonNull(partition, "partition");
+    where = java.util.Map.copyOf(where);
     if (shufflings < 1 || blockSize < 1 || shufflingChunk < 1 || !(minCoverage > 0 && minCoverage <= 1)) {
       throw new IllegalArgumentException("shufflings, block size and chunk must be positive, coverage in (0, 1]");
     }

@@ -121,7 +121,8 @@ public final class GroupStage {
   public static Result analyse(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     NiftiHeader maskHeader = settings.groupMask() == null ? null : HadoopFiles.readNiftiHeader(settings.groupMask(), hadoop);
-    GroupInputs inputs = GroupInputs.select(cohort, derivatives, settings.metric(), maskHeader, settings.excludeFailed(), hadoop);
+    GroupInputs inputs = GroupInputs.select(cohort, derivatives, settings.metric(), maskHeader, settings.excludeFailed(),
+        settings.where(), hadoop);
     inputs.excluded().forEach((s, why) -> LOG.warn("group stage: {} left out: {}", s, why));
     if (!inputs.resampled().isEmpty()) {
       LOG.info("group stage: {} of {} maps are on another grid and are resampled (trilinear) onto the reference grid {}: {}",

@@ -68,7 +68,7 @@ class GroupInputsTest {
 
   @Test
   void takesEachSubjectsMapAndMaskInDesignRowOrderAndListsResampledOnes() throws IOException {
-    GroupInputs in = GroupInputs.select(cohort(), out.toString(), "fa", null, false, conf);
+    GroupInputs in = GroupInputs.select(cohort(), out.toString(), "fa", null, false, java.util.Map.of(), conf);
     assertEquals(2, in.maps().size());
     assertEquals(0, in.maps().get(0).row());
     assertEquals("sub-p01", in.maps().get(0).subjectKey());
@@ -78,7 +78,7 @@ class GroupInputsTest {
     assertEquals("sub-c01", in.rows().get(1).get("participant_id"));
     assertEquals(LAS, in.reference(), "the first subject's grid");
     assertEquals(List.of("sub-c01"), in.resampled());
-    assertEquals(2, GroupInputs.select(cohort(), out.toString(), "l2", null, false, conf).maps().get(0).volume() + 1,
+    assertEquals(2, GroupInputs.select(cohort(), out.toString(), "l2", null, false, java.util.Map.of(), conf).maps().get(0).volume() + 1,
         "l2 is the second volume of the eigenvalue map");
   }
 
@@ -87,10 +87,10 @@ class GroupInputsTest {
     subject("p02", "A", "failed", LAS, 1);
     Cohort c = cohort();
     UserInputException e = assertThrows(UserInputException.class, () -> GroupInputs.select(c, out.toString(), "fa", null,
-        false, conf));
+        false, java.util.Map.of(), conf));
     assertTrue(e.getMessage().contains("sub-p02: its DWI run sub-p02_dwi failed in the participant stage"), e.getMessage());
     assertTrue(e.getMessage().contains("--exclude-failed"), e.getMessage());
-    GroupInputs in = GroupInputs.select(c, out.toString(), "fa", null, true, conf);
+    GroupInputs in = GroupInputs.select(c, out.toString(), "fa", null, true, java.util.Map.of(), conf);
     assertEquals(2, in.maps().size());
     assertEquals(List.of("sub-p02"), List.copyOf(in.excluded().keySet()));
   }
@@ -100,13 +100,13 @@ class GroupInputsTest {
     subject("p03", "C", "ok", LAS, 4);
     Cohort c = cohort();
     UserInputException e = assertThrows(UserInputException.class, () -> GroupInputs.select(c, out.toString(), "fa", null,
-        false, conf));
+        false, java.util.Map.of(), conf));
     assertTrue(e.getMessage().contains("sub-p03_dwi_model-tensor_param-fa_dwimap.nii.gz: sform_code/qform_code: is in space MNI-152 but the analysis is in scanner"),
         e.getMessage());
-    e = assertThrows(UserInputException.class, () -> GroupInputs.select(c, out.toString(), "fractional", null, false, conf));
+    e = assertThrows(UserInputException.class, () -> GroupInputs.select(c, out.toString(), "fractional", null, false, java.util.Map.of(), conf));
     assertTrue(e.getMessage().contains("unknown metric 'fractional'; one of mean_b0, fa"), e.getMessage());
     Files.delete(out.resolve(ParticipantStage.RUNS_TSV));
-    e = assertThrows(UserInputException.class, () -> GroupInputs.select(c, out.toString(), "fa", null, false, conf));
+    e = assertThrows(UserInputException.class, () -> GroupInputs.select(c, out.toString(), "fa", null, false, java.util.Map.of(), conf));
     assertTrue(e.getMessage().contains("participant_runs.tsv: missing: run the participant stage"), e.getMessage());
   }
 }
