@@ -73,6 +73,22 @@ class LauncherIT {
     }
     assertEquals(1, Files.readAllLines(out.resolve("failures.tsv")).size(), "header only: nothing failed");
 
+    // the group stage on the participant maps: the planted FA drop of the patients' left corticospinal tract
+    Run group = voxelspark(cohort.toString(), out.toString(), "group", "--metric", "fa", "--contrast", "HCgtHFS=-group[HFS]",
+        "--permutations", "200", "--cluster-threshold-z", "3.1", "--atlas", cohort.resolve("truth/site-A_dwi_labels.nii.gz").toString(),
+        "--atlas-labels", cohort.resolve("truth/labels.tsv").toString(), "--", "--master", "local[2]");
+    assertEquals(0, group.code(), group.err());
+    assertTrue(group.out().contains("group stage: fa of 28 subjects"), group.out());
+    Path groupDir = out.resolve("group/fa");
+    for (String f : new String[] {"desc-fa_contrast-HCgtHFS_stat-t_statmap.nii.gz",
+        "desc-fa_contrast-HCgtHFS_stat-p_corr-FWE_method-permutation_statmap.nii.gz", "desc-fa_contrast-HCgtHFS_clusters.tsv",
+        "desc-fa_contrast-HCgtHFS_clusters.parquet", "desc-fa_design.tsv", "desc-fa_roistats.tsv", "desc-fa_group.json"}) {
+      assertTrue(Files.isRegularFile(groupDir.resolve(f)), f);
+    }
+    String cst = Files.readAllLines(groupDir.resolve("desc-fa_roistats.tsv")).stream().filter(l -> l.contains("\tcst_left\t"))
+        .findFirst().orElseThrow();
+    assertTrue(Double.parseDouble(cst.split("\t")[9]) < 0.05, "left CST FA lower in patients, FWE over the ROIs: " + cst);
+
     // one subject's BOLD is truncated: reported, the others finish, exit code 1, no stack trace
     Path bold = cohort.resolve("sub-05/func/sub-05_task-rest_bold.nii.gz");
     byte[] b = Files.readAllBytes(bold);

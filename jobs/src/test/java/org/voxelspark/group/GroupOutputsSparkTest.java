@@ -118,6 +118,18 @@ class GroupOutputsSparkTest {
   }
 
   @Test
+  void docsListEveryFileTheStageWrites() throws Exception {
+    String doc = Files.readString(Path.of(System.getProperty("voxelspark.repo.root", "..")).resolve("docs/outputs.md"));
+    for (String uri : summary.outputs()) {
+      String name = Path.of(java.net.URI.create(uri)).getFileName().toString().replace("desc-fa", "desc-<metric>")
+          .replace("contrast-HCHFS", "contrast-<test>").replaceAll("stat-beta[0-9]+", "stat-beta<i>");
+      String stem = name.endsWith(".parquet") ? name.substring(0, name.length() - ".parquet".length()) : null;
+      assertTrue(doc.contains("`" + name + "`") || (stem != null && doc.contains("`" + stem + ".tsv`, `.parquet`")),
+          "docs/outputs.md lists " + name);
+    }
+  }
+
+  @Test
   void aSelectionAnalysesOnlyTheSelectedSubjects() throws Exception {
     Cohort cohort = SyntheticDerivatives.write(tmp.resolve("sel"), 16, 0.12, 9);
     GroupSettings patients = new GroupSettings("fa", ModelSpec.parse("age"), List.of(new ContrastSpec("age", "-age")), List.of(),
