@@ -201,11 +201,22 @@ public final class GroupAnalysis {
       }
       total = total == null ? part : total.combine(part);
     }
+    return spatialResult(si, total, observed, cope);
+  }
+
+  /**
+   * A test's TFCE and cluster results from its combined spatial null: observed TFCE and its
+   * uncorrected and FWE p; the observed cluster table (its mean effect from {@code cope}, may be
+   * null) and each cluster's FWE p by extent and mass. Shared by this driver and the Spark job.
+   *
+   * @param observed the observed (identity) z image, compact
+   */
+  public static Spatial spatialResult(SpatialInference si, SpatialInference.Null total, double[] observed, double[] cope) {
     double[] tfce = null;
     double[] tfceUnc = null;
     double[] tfceFwe = null;
     double[] tfceMax = null;
-    if (options.spatial().tfce()) {
+    if (si.settings().tfce()) {
       tfce = total.tfceCounts().observed().clone();
       tfceUnc = total.tfceCounts().finish();
       tfceFwe = total.tfceMax().pValues(tfce);
@@ -216,7 +227,7 @@ public final class GroupAnalysis {
     double[] massFwe = null;
     double[] extentMax = null;
     double[] massMax = null;
-    if (options.spatial().clusters()) {
+    if (si.settings().clusters()) {
       table = si.clusterTable(observed, 0, cope);
       double[] extents = new double[table.rows().size()];
       double[] masses = new double[extents.length];

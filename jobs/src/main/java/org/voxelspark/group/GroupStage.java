@@ -26,7 +26,6 @@ import org.voxelspark.stats.design.DesignBuilder;
 import org.voxelspark.stats.glm.GlmMaps;
 import org.voxelspark.stats.glm.GlmModel;
 import org.voxelspark.stats.glm.GlmOutput;
-import org.voxelspark.stats.inference.Clusters;
 import org.voxelspark.stats.inference.Fdr;
 import org.voxelspark.stats.inference.MaskedGrid;
 import org.voxelspark.stats.inference.MaxDistribution;
@@ -219,7 +218,7 @@ public final class GroupStage {
           SpatialInference.Null nul = GroupFunctions.spatial(blocks, jsc.broadcast(tests.get(t)), bSet, settings.tail(), bGrid,
               bObserved, settings.spatial(), chunk, Math.max(1, Math.min((k + chunk - 1) / chunk, jsc.defaultParallelism() * 2)));
           double[] cope = t < design.contrasts().size() ? slice(glm.get(GlmOutput.COPE), t, total) : null;
-          spatial = spatialResult(new SpatialInference(grid, settings.spatial()), settings.spatial(), nul, z[t], cope);
+          spatial = org.voxelspark.stats.GroupAnalysis.spatialResult(new SpatialInference(grid, settings.spatial()), nul, z[t], cope);
         }
         results.add(new TestResult(tests.get(t).name(), tests.get(t).isT(), stat[t], z[t], unc[t], max[t].pValues(z[t]),
             Fdr.benjaminiHochberg(unc[t]), max[t].finish(), spatial));
@@ -228,41 +227,6 @@ public final class GroupStage {
     } finally {
       blocks.unpersist(false);
     }
-  }
-
-  /** TFCE and cluster results from the combined null, as {@code GroupAnalysis} forms them. */
-  static org.voxelspark.stats.GroupAnalysis.Spatial spatialResult(SpatialInference si, SpatialInference.Settings s,
-      SpatialInference.Null total, double[] observed, double[] cope) {
-    double[] tfce = null;
-    double[] tfceUnc = null;
-    double[] tfceFwe = null;
-    double[] tfceMax = null;
-    if (s.tfce()) {
-      tfce = total.tfceCounts().observed().clone();
-      tfceUnc = total.tfceCounts().finish();
-      tfceFwe = total.tfceMax().pValues(tfce);
-      tfceMax = total.tfceMax().finish();
-    }
-    Clusters.Table table = null;
-    double[] extentFwe = null;
-    double[] massFwe = null;
-    double[] extentMax = null;
-    double[] massMax = null;
-    if (s.clusters()) {
-      table = si.clusterTable(observed, 0, cope);
-      double[] extents = new double[table.rows().size()];
-      double[] masses = new double[extents.length];
-      for (int c = 0; c < extents.length; c++) {
-        extents[c] = table.rows().get(c).extent();
-        masses[c] = table.rows().get(c).mass();
-      }
-      extentFwe = total.extentMax().pValues(extents);
-      massFwe = total.massMax().pValues(masses);
-      extentMax = total.extentMax().finish();
-      massMax = total.massMax().finish();
-    }
-    return new org.voxelspark.stats.GroupAnalysis.Spatial(tfce, tfceUnc, tfceFwe, tfceMax, table, extentFwe, massFwe,
-        extentMax, massMax);
   }
 
   private static void scatterGlm(GroupFunctions.BlockGlm b, MaskedGrid grid, Map<GlmOutput, double[]> glm, int total) {
