@@ -19,8 +19,11 @@ import org.voxelspark.geometry.VoxelLayout;
  * statistics: the input problem stays visible instead of being averaged away.
  *
  * <p><b>Layout.</b> Works on {@link VoxelLayout#VOXEL_MAJOR} or {@link VoxelLayout#VOLUME_MAJOR}
- * arrays; the arithmetic for a voxel is the same in both (volumes summed in increasing t), so the
- * result does not depend on the layout or on how a volume was cut into blocks.
+ * arrays; the arithmetic for a voxel is the same in both (the selected volumes summed in four
+ * interleaved partial sums — the q-th selected volume into partial q mod 4 — combined as
+ * (s0 + s1) + (s2 + s3)), so the result does not depend on the layout or on how a volume was cut into
+ * blocks. Four independent sums let the CPU overlap the additions; a voxel-major series over all
+ * volumes takes a direct-indexed path with the same arithmetic.
  *
  * <p>Stateless and thread-safe; allocates nothing per voxel.
  */
@@ -63,38 +66,112 @@ public final class TemporalStatistics {
       throw new IllegalArgumentException("out has " + out.length + " elements, expected " + voxelCount + " × " + CHANNELS);
     }
     int n = volumes.length;
+    if (layout == VoxelLayout.VOXEL_MAJOR && selectedVolumes == null) {
+      computeContiguous(series, voxelCount, nt, out);
+      return;
+    }
     boolean voxelMajor = layout == VoxelLayout.VOXEL_MAJOR;
+    double[] part = new double[4];
     for (int v = 0; v < voxelCount; v++) {
       long base = voxelMajor ? (long) v * nt : v;
       long stride = voxelMajor ? 1 : voxelCount;
-      double sum = 0;
-      boolean finite = true;
+      java.util.Arrays.fill(part, 0);
       for (int q = 0; q < n; q++) {
-        double x = series[(int) (base + stride * volumes[q])];
-        if (!Double.isFinite(x)) {
-          finite = false;
-          break;
-        }
-        sum += x;
+        part[q & 3] += series[(int) (base + stride * volumes[q])];
       }
+      double sum = (part[0] + part[1]) + (part[2] + part[3]);
       int o = v * CHANNELS;
-      if (!finite) {
-        out[o + CHANNEL_MEAN] = Float.NaN;
-        out[o + CHANNEL_SD] = Float.NaN;
-        out[o + CHANNEL_TSNR] = Float.NaN;
+      if (!Double.isFinite(sum)) {
+        nonFinite(out, o);
         continue;
       }
       double mean = sum / n;
-      double ss = 0;
+      java.util.Arrays.fill(part, 0);
       for (int q = 0; q < n; q++) {
         double d = series[(int) (base + stride * volumes[q])] - mean;
-        ss += d * d;
+        part[q & 3] += d * d;
       }
-      double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
-      out[o + CHANNEL_MEAN] = (float) mean;
-      out[o + CHANNEL_SD] = (float) sd;
-      out[o + CHANNEL_TSNR] = sd > 0 ? (float) (mean / sd) : 0f;
+      finish(out, o, mean, (part[0] + part[1]) + (part[2] + part[3]), n);
     }
+  }
+
+  /** All volumes of a voxel-major series: the same arithmetic as the general path, indexed directly. */
+  private static void computeContiguous(float[] s, int voxelCount, int n, float[] out) {
+    for (int v = 0; v < voxelCount; v++) {
+      int b = v * n;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        s0 += s[b + t];
+        s1 += s[b + t + 1];
+        s2 += s[b + t + 2];
+        s3 += s[b + t + 3];
+      }
+      if (t < n) {
+        s0 += s[b + t];
+      }
+      if (t + 1 < n) {
+        s1 += s[b + t + 1];
+      }
+      if (t + 2 < n) {
+        s2 += s[b + t + 2];
+      }
+      double sum = (s0 + s1) + (s2 + s3);
+      int o = v * CHANNELS;
+      if (!Double.isFinite(sum)) {
+        nonFinite(out, o);
+        continue;
+      }
+      double mean = sum / n;
+      s0 = 0;
+      s1 = 0;
+      s2 = 0;
+      s3 = 0;
+      t = 0;
+      for (; t + 3 < n; t += 4) {
+        double d0 = s[b + t] - mean;
+        double d1 = s[b + t + 1] - mean;
+        double d2 = s[b + t + 2] - mean;
+        double d3 = s[b + t + 3] - mean;
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+      }
+      if (t < n) {
+        double d = s[b + t] - mean;
+        s0 += d * d;
+      }
+      if (t + 1 < n) {
+        double d = s[b + t + 1] - mean;
+        s1 += d * d;
+      }
+      if (t + 2 < n) {
+        double d = s[b + t + 2] - mean;
+        s2 += d * d;
+      }
+      finish(out, o, mean, (s0 + s1) + (s2 + s3), n);
+    }
+  }
+
+  /**
+   * A non-finite sample makes the sum non-finite (NaN stays NaN, ±∞ stays infinite or becomes NaN;
+   * float32 samples cannot overflow a double sum), so the check needs no test per sample.
+   */
+  private static void nonFinite(float[] out, int o) {
+    out[o + CHANNEL_MEAN] = Float.NaN;
+    out[o + CHANNEL_SD] = Float.NaN;
+    out[o + CHANNEL_TSNR] = Float.NaN;
+  }
+
+  private static void finish(float[] out, int o, double mean, double ss, int n) {
+    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
+    out[o + CHANNEL_MEAN] = (float) mean;
+    out[o + CHANNEL_SD] = (float) sd;
+    out[o + CHANNEL_TSNR] = sd > 0 ? (float) (mean / sd) : 0f;
   }
 
   private static int[] allVolumes(int nt) {

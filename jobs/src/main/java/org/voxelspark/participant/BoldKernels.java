@@ -11,8 +11,8 @@ import org.voxelspark.io.HadoopFiles;
 import org.voxelspark.kernel.BlockKernel;
 import org.voxelspark.kernel.CompositeKernel;
 import org.voxelspark.kernel.MaskKernel;
+import org.voxelspark.kernel.PrecomputedKernel;
 import org.voxelspark.kernel.PreprocessedKernel;
-import org.voxelspark.kernel.TemporalStatisticsKernel;
 import org.voxelspark.nifti.NiftiHeader;
 import org.voxelspark.nifti.NiftiImage;
 import org.voxelspark.qc.BrainMask;
@@ -35,7 +35,8 @@ import org.voxelspark.signal.Preprocessing;
  *
  * <p><b>Series.</b> Per voxel, in DPARSF's order:
  * <ol>
- *   <li>the temporal mean, SD and tSNR, and the brain mask, from the <em>raw</em> series;
+ *   <li>the temporal mean, SD and tSNR, and the brain mask, from the <em>raw</em> series (one
+ *       whole-volume pass, whose values the blocks then copy);
  *   <li>with {@code confoundColumns}: the least-squares residual on an intercept and those columns of
  *       the run's confounds table ({@link ConfoundsTable}) — the series both ALFF and ReHo start from;
  *   <li>ALFF/fALFF in {@code alffConvention} (each convention applies its own detrend and filter);
@@ -124,7 +125,9 @@ public record BoldKernels(RehoPreset rehoPreset, Neighbourhood neighbourhood, Al
     float[] stats = ParticipantKernels.wholeVolumeStatistics(image, null);
     boolean[] mask = BrainMask.fromReference(ParticipantKernels.channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels),
         ParticipantKernels.channel(stats, TemporalStatistics.CHANNEL_SD, voxels));
-    return new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(null, false),
+    // the statistics the mask came from are the mean/SD/tSNR channels: handed out per block, not recomputed
+    return new RunPlan(new CompositeKernel(List.of(new PrecomputedKernel(stats, TemporalStatistics.CHANNELS, header.nx(),
+        header.ny(), header.nz()),
         cleaned(forReho, new RehoKernel(rehoPreset, neighbourhood, header.nx(), header.ny(), header.nz())),
         cleaned(forAlff, alff), new MaskKernel())), mask);
   }

@@ -125,6 +125,14 @@ class BoldPipelineSparkTest {
     float[] expected = new float[whole.voxelCount() * channels];
     plan.kernel().compute(input.data(), h.nt(), whole, whole, plan.mask(), expected);
     boolean[] mask = plan.mask();
+    // the mean/SD/tSNR channels are the raw series' statistics (computed once per run, copied per block)
+    float[] stats = new float[whole.voxelCount() * org.voxelspark.qc.TemporalStatistics.CHANNELS];
+    org.voxelspark.qc.TemporalStatistics.compute(input.data(), whole.voxelCount(), h.nt(), VoxelLayout.VOXEL_MAJOR, null, stats);
+    for (int v = 0; v < whole.voxelCount(); v++) {
+      for (int q = 0; q < 3; q++) {
+        assertEquals(stats[3 * v + q], expected[v * channels + ParticipantKernels.BOLD_MEAN + q], "statistics channel " + q);
+      }
+    }
     List<DerivativeNames> maps = KERNELS.maps(RunKind.BOLD);
     assertTrue(maps.containsAll(DerivativeNames.smoothedBold()), "smoothed maps written when the FWHM is > 0");
     for (DerivativeNames map : maps) {
