@@ -5,6 +5,7 @@ import org.voxelspark.kernel.BlockKernel;
 import org.voxelspark.signal.BandpassFilter;
 import org.voxelspark.signal.Detrend;
 import org.voxelspark.signal.Fft;
+import org.voxelspark.signal.RealFft;
 import org.voxelspark.signal.Regressors;
 
 /**
@@ -14,7 +15,8 @@ import org.voxelspark.signal.Regressors;
  * <p><b>DPABI</b> ({@code y_alff_falff.m}), for a series x of n volumes at repetition time TR:
  * <ol>
  *   <li>remove the least-squares line (linear detrend, which also removes the mean);
- *   <li>zero-pad to N = 2^⌈log2 n⌉ and take the FFT; amplitudes a_k = 2·|X_k| / n;
+ *   <li>zero-pad to N = 2^⌈log2 n⌉ and take the FFT (as a half-length complex FFT, {@link RealFft});
+ *       amplitudes a_k = 2·|X_k| / n;
  *   <li>the band is the bins k = ⌈f_low·N·TR⌉ … ⌊f_high·N·TR⌋ (0-based; frequency of bin k is
  *       k / (N·TR) Hz);
  *   <li>ALFF = mean of a_k over the band; fALFF = Σ_band a_k / Σ_{k=1..N/2} a_k (the DC bin is left
@@ -119,10 +121,11 @@ public final class AlffKernel implements BlockKernel {
   }
 
   private void computeDpabi(float[] series, int n, Box halo, Box core, boolean[] mask, float[] out) {
-    int padded = Fft.nextPowerOfTwo(n);
-    Fft fft = new Fft(padded);
-    double[] re = new double[padded];
-    double[] im = new double[padded];
+    int padded = Math.max(2, Fft.nextPowerOfTwo(n));
+    RealFft fft = new RealFft(padded);
+    double[] detrended = new double[n];
+    double[] re = new double[padded / 2 + 1];
+    double[] im = new double[padded / 2 + 1];
     int lo = (int) Math.ceil(lowHz * padded * trSeconds);
     int hi = (int) Math.floor(highHz * padded * trSeconds);
     lo = Math.max(lo, 0);
@@ -155,23 +158,20 @@ public final class AlffKernel implements BlockKernel {
           }
           double slope = tVar > 0 ? cov / tVar : 0;
           for (int t = 0; t < n; t++) {
-            re[t] = series[base + t] - mean - slope * (t - tMean);
-            im[t] = 0;
+            detrended[t] = series[base + t] - mean - slope * (t - tMean);
           }
-          java.util.Arrays.fill(re, n, padded, 0);
-          java.util.Arrays.fill(im, n, padded, 0);
-          fft.transform(re, im);
+          fft.transform(detrended, 0, n, re, im);
           double band = 0;
           double total = 0;
           for (int q = 1; q <= padded / 2; q++) {
-            double a = 2 * Math.hypot(re[q], im[q]) / n;
+            double a = 2 * Math.sqrt(re[q] * re[q] + im[q] * im[q]) / n; // no overflow risk: float32 data
             total += a;
             if (q >= lo && q <= hi) {
               band += a;
             }
           }
           if (lo == 0) {
-            band += 2 * Math.hypot(re[0], im[0]) / n;
+            band += 2 * Math.sqrt(re[0] * re[0] + im[0] * im[0]) / n;
           }
           int bins = hi - lo + 1;
           out[o] = bins > 0 ? (float) (band / bins) : 0f;
