@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.voxelspark.geometry.VoxelLayout;
 import org.voxelspark.nifti.NiftiImage;
 import org.voxelspark.nifti.NiftiReader;
+import org.voxelspark.reho.AlffConvention;
 import org.voxelspark.reho.AlffKernel;
 import org.voxelspark.reho.Neighbourhood;
 import org.voxelspark.reho.RehoKernel;
@@ -26,7 +27,8 @@ import org.voxelspark.reho.RehoPreset;
 /**
  * ReHo and ALFF on the real studyforrest run (80×80×35×156 int16, 50 691 mask voxels), whole volume
  * per operation, one thread. Needs the reference data: {@code -Dvoxelspark.shared.data=DIR}
- * (default {@code ../shared/data}).
+ * (default {@code ../shared/data}); or another run and mask with {@code -p bold=FILE -p mask=FILE}
+ * (TR from its header).
  *
  * <pre>java -jar deploy/bench/target/voxelspark-benchmarks.jar RehoBenchmark</pre>
  */
@@ -40,18 +42,29 @@ public class RehoBenchmark {
   @Param({"DPABI", "AFNI"})
   public String preset;
 
+  /** BOLD run and its mask; empty for the studyforrest reference run. */
+  @Param({""})
+  public String boldFile;
+
+  @Param({""})
+  public String maskFile;
+
   private NiftiImage bold;
   private boolean[] mask;
+  private double tr;
 
   @Setup
   public void read() {
     Path data = Paths.get(System.getProperty("voxelspark.shared.data", "../shared/data"));
-    Path run = data.resolve("func/studyforrest/bold.nii.gz");
-    if (!Files.exists(run)) {
-      throw new IllegalStateException("reference data not found at " + run + ": pass -Dvoxelspark.shared.data=DIR");
+    Path run = boldFile.isEmpty() ? data.resolve("func/studyforrest/bold.nii.gz") : Paths.get(boldFile);
+    Path maskPath = maskFile.isEmpty() ? data.resolve("func/studyforrest/mask.nii.gz") : Paths.get(maskFile);
+    if (!Files.exists(run) || !Files.exists(maskPath)) {
+      throw new IllegalStateException("input not found at " + run + " / " + maskPath
+          + ": pass -Dvoxelspark.shared.data=DIR or -p boldFile=FILE -p maskFile=FILE");
     }
     bold = NiftiReader.read(run, VoxelLayout.VOXEL_MAJOR);
-    float[] m = NiftiReader.read(data.resolve("func/studyforrest/mask.nii.gz")).data();
+    tr = Double.isNaN(bold.header().repetitionTimeSeconds()) ? 2.0 : bold.header().repetitionTimeSeconds();
+    float[] m = NiftiReader.read(maskPath).data();
     mask = new boolean[m.length];
     for (int q = 0; q < m.length; q++) {
       mask[q] = m[q] != 0;
@@ -68,6 +81,12 @@ public class RehoBenchmark {
   @Benchmark
   public float[] alff() {
     var h = bold.header();
-    return new AlffKernel(2.0, 0.01, 0.08).computeVolume(bold.data(), h.nt(), h.nx(), h.ny(), h.nz(), mask);
+    return new AlffKernel(AlffConvention.DPABI, tr, 0.01, 0.08).computeVolume(bold.data(), h.nt(), h.nx(), h.ny(), h.nz(), mask);
+  }
+
+  @Benchmark
+  public float[] alffCpac() {
+    var h = bold.header();
+    return new AlffKernel(AlffConvention.CPAC, tr, 0.01, 0.08).computeVolume(bold.data(), h.nt(), h.nx(), h.ny(), h.nz(), mask);
   }
 }
