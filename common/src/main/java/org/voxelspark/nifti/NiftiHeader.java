@@ -280,6 +280,11 @@ public final class NiftiHeader implements Serializable {
     return Quaternions.qformAffine(quatern, pixdim);
   }
 
+  /** {@code srow_x, srow_y, srow_z} as stored, 12 values row-major (a copy; may hold NaN, unlike {@link #sform()}). */
+  double[] srowValues() {
+    return srow.clone();
+  }
+
   /** The sform ({@code srow_x, srow_y, srow_z}), whatever {@code sform_code} says. */
   public Affine sform() {
     return Affine.of(new double[][] {

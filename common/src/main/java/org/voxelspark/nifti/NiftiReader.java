@@ -35,13 +35,24 @@ import org.voxelspark.geometry.VoxelLayout;
  * The data size the header claims is checked before any allocation proportional to it: against the
  * file size for an uncompressed file, against the largest possible deflate expansion (1032:1) of
  * the compressed size for a gzip file, and, for a stream of unknown length, by growing the result
- * only as bytes actually arrive.
+ * only as bytes actually arrive. A gzip file whose claim is within {@value #TRUSTED_GZIP_RATIO}:1 of
+ * its compressed size (real images compress 2–75:1) gets its result allocated up front; beyond that
+ * the result grows as bytes arrive too, so a forged header cannot make us allocate more than
+ * {@value #TRUSTED_GZIP_RATIO} × 4 bytes per compressed byte (or twice the data actually present).
+ * The transform in use ({@link NiftiHeader#affine()}: the sform, else the qform, else the voxel
+ * sizes) must be finite ({@code srow_x}/{@code srow_y}/{@code srow_z}, {@code qform} or
+ * {@code pixdim}); a non-finite transform that is not used is ignored.
  *
  * <p>Stateless and thread-safe.
  */
 public final class NiftiReader {
   /** deflate cannot expand more than this (RFC 1951: at best 258 bytes per 2 bits, ≈ 1032:1). */
   private static final long MAX_DEFLATE_RATIO = 1032;
+  /**
+   * Largest claimed expansion of a gzip file for which the result is allocated before the data are
+   * read (faster: no growing, voxel-major scatter in place); larger claims grow as bytes arrive.
+   */
+  static final long TRUSTED_GZIP_RATIO = 64;
   /** Arrays beyond this size cannot be allocated by the JVM. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
   private static final int CHUNK_BYTES = 1 << 20;
@@ -124,7 +135,8 @@ public final class NiftiReader {
         }
       }
       skipTo(data, p.consumed, h.voxOffset(), sourceName);
-      float[] values = readData(data, sourceName, h, layout, maxDataBytes >= 0);
+      boolean trusted = maxDataBytes >= 0 && (!gzip || h.dataBytes() <= storedSize * TRUSTED_GZIP_RATIO);
+      float[] values = readData(data, sourceName, h, layout, trusted);
       return new NiftiImage(h, values, layout);
     } catch (ZipException | EOFException e) {
       throw streamError(sourceName, e, "data");
@@ -197,7 +209,7 @@ public final class NiftiReader {
             "a gzip-compressed NIfTI cannot be read by slab (not seekable); read it whole or store it uncompressed");
       }
       requireSingleFile(h, name);
-      if (h.voxOffset() + h.dataBytes() > src.size()) {
+      if (h.dataBytes() > src.size() - h.voxOffset()) { // not voxOffset + dataBytes: that can overflow
         throw truncated(name, h, "the file has " + Math.max(0, src.size() - h.voxOffset()) + " bytes after vox_offset");
       }
       NiftiDatatype dt = h.datatype();
@@ -346,7 +358,35 @@ public final class NiftiReader {
       }
     }
     hb.extensionCount(extensions);
-    return new Parsed(hb.build(), consumed);
+    NiftiHeader header = hb.build();
+    requireFiniteTransform(header, name);
+    return new Parsed(header, consumed);
+  }
+
+  /** The transform in use (see class doc) must be finite: every output is written on its grid. */
+  private static void requireFiniteTransform(NiftiHeader h, String name) {
+    String field = h.sformCode() > 0 ? null : h.qformCode() > 0 ? "qform" : "pixdim";
+    if (field == null) {
+      double[] s = h.srowValues();
+      String[] rows = {"srow_x", "srow_y", "srow_z"};
+      for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 4; c++) {
+          if (!Double.isFinite(s[4 * r + c])) {
+            throw new UserInputException(name, rows[r], "element " + c + " is " + s[4 * r + c] + " but sform_code is "
+                + h.sformCode() + ": the voxel-to-world transform in use must be finite");
+          }
+        }
+      }
+      return;
+    }
+    try {
+      h.affine();
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(name, field, (field.equals("qform")
+          ? "quatern_b/c/d, qoffset_x/y/z or pixdim[0..3] give a non-finite transform"
+          : "the voxel sizes pixdim[1..3] (used as no sform or qform is set) give a non-finite transform")
+          + " (" + e.getMessage() + "); the voxel-to-world transform in use must be finite");
+    }
   }
 
   private static NiftiHeader.Builder parse1(ByteBuffer b, String name) {
