@@ -31,7 +31,8 @@ import org.voxelspark.geometry.VoxelLayout;
  *
  * <p><b>Errors.</b> Malformed input raises {@link UserInputException} naming the source and the
  * field: {@code sizeof_hdr}, {@code magic}, {@code dim}, {@code datatype}, {@code bitpix},
- * {@code vox_offset}, {@code extension}, {@code data} (truncated), {@code gzip} (corrupt stream).
+ * {@code vox_offset}, {@code extension}, {@code data} (truncated), {@code gzip} (corrupt stream, or a
+ * CRC-32/length trailer that does not match: a whole-image read of a gzip file reads it to its end).
  * The data size the header claims is checked before any allocation proportional to it: against the
  * file size for an uncompressed file, against the largest possible deflate expansion (1032:1) of
  * the compressed size for a gzip file, and, for a stream of unknown length, by growing the result
@@ -41,7 +42,9 @@ import org.voxelspark.geometry.VoxelLayout;
  * {@value #TRUSTED_GZIP_RATIO} × 4 bytes per compressed byte (or twice the data actually present).
  * The transform in use ({@link NiftiHeader#affine()}: the sform, else the qform, else the voxel
  * sizes) must be finite ({@code srow_x}/{@code srow_y}/{@code srow_z}, {@code qform} or
- * {@code pixdim}); a non-finite transform that is not used is ignored.
+ * {@code pixdim}) and invertible, with a finite non-zero determinant ({@code sform}, {@code qform},
+ * {@code pixdim}): every output is written on its grid and resampling inverts it. A transform that
+ * is not used (its code is 0) is not checked.
  *
  * <p>Stateless and thread-safe.
  */
@@ -137,6 +140,9 @@ public final class NiftiReader {
       skipTo(data, p.consumed, h.voxOffset(), sourceName);
       boolean trusted = maxDataBytes >= 0 && (!gzip || h.dataBytes() <= storedSize * TRUSTED_GZIP_RATIO);
       float[] values = readData(data, sourceName, h, layout, trusted);
+      if (gzip) {
+        drainToTrailer(data);
+      }
       return new NiftiImage(h, values, layout);
     } catch (ZipException | EOFException e) {
       throw streamError(sourceName, e, "data");
@@ -180,6 +186,9 @@ public final class NiftiReader {
       skipTo(data, p.consumed, p.header.voxOffset(), name);
       byte[] out = new byte[(int) n];
       readFully(data, out, 0, out.length, name, p.header);
+      if (gzip) {
+        drainToTrailer(data);
+      }
       return out;
     } catch (ZipException | EOFException e) {
       throw streamError(name, e, "data");
@@ -359,12 +368,12 @@ public final class NiftiReader {
     }
     hb.extensionCount(extensions);
     NiftiHeader header = hb.build();
-    requireFiniteTransform(header, name);
+    requireUsableTransform(header, name);
     return new Parsed(header, consumed);
   }
 
-  /** The transform in use (see class doc) must be finite: every output is written on its grid. */
-  private static void requireFiniteTransform(NiftiHeader h, String name) {
+  /** The transform in use (see class doc) must be finite and invertible: every output is written on its grid. */
+  private static void requireUsableTransform(NiftiHeader h, String name) {
     String field = h.sformCode() > 0 ? null : h.qformCode() > 0 ? "qform" : "pixdim";
     if (field == null) {
       double[] s = h.srowValues();
@@ -377,15 +386,20 @@ public final class NiftiReader {
           }
         }
       }
-      return;
+    } else {
+      try {
+        h.affine();
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(name, field, (field.equals("qform")
+            ? "quatern_b/c/d, qoffset_x/y/z or pixdim[0..3] give a non-finite transform"
+            : "the voxel sizes pixdim[1..3] (used as no sform or qform is set) give a non-finite transform")
+            + " (" + e.getMessage() + "); the voxel-to-world transform in use must be finite");
+      }
     }
-    try {
-      h.affine();
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(name, field, (field.equals("qform")
-          ? "quatern_b/c/d, qoffset_x/y/z or pixdim[0..3] give a non-finite transform"
-          : "the voxel sizes pixdim[1..3] (used as no sform or qform is set) give a non-finite transform")
-          + " (" + e.getMessage() + "); the voxel-to-world transform in use must be finite");
+    double det = h.affine().determinant();
+    if (det == 0 || !Double.isFinite(det)) {
+      throw new UserInputException(name, field == null ? "sform" : field, "the voxel-to-world transform in use "
+          + h.affine() + " has determinant " + det + ": the voxel axes must span 3-D space with a finite volume per voxel");
     }
   }
 
@@ -797,6 +811,18 @@ public final class NiftiReader {
     }
     // halve (keeping the lowest bit for correct rounding), convert, double
     return ((double) ((x >>> 1) | (x & 1))) * 2.0;
+  }
+
+  /**
+   * Reads a gzip stream to its end, so that {@link GZIPInputStream} checks each member's trailer
+   * (CRC-32 and length of the uncompressed bytes): damage that still inflates to the right number
+   * of bytes is found here, as a {@link ZipException}, instead of yielding wrong voxel values.
+   */
+  private static void drainToTrailer(InputStream gzip) throws IOException {
+    byte[] scratch = new byte[8192];
+    while (gzip.read(scratch) >= 0) {
+      // bytes after the image data (normally none) are read and ignored
+    }
   }
 
   private static void skipTo(InputStream in, long consumed, long voxOffset, String name) throws IOException {

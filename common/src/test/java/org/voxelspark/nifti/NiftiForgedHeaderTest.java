@@ -152,6 +152,63 @@ class NiftiForgedHeaderTest {
     assertEquals(4, NiftiReader.read(ok).header().geometry().nx());
   }
 
+  /**
+   * A transform in use that is finite but not invertible: a zeroed sform, voxel sizes of 0 with no
+   * transform, and (found by fuzzing: the seed {@code regression-nifti2-sform-infinite-determinant})
+   * a NIfTI-2 sform of doubles whose determinant overflows to infinity. Each is a user error.
+   */
+  @Test
+  void singularOrOverflowingTransformInUseIsAUserError() throws IOException {
+    NiftiHeader good = NiftiHeader.builder(4, 4, 4, 1).build();
+    byte[] zero = image(good);
+    ByteBuffer z = ByteBuffer.wrap(zero).order(ByteOrder.LITTLE_ENDIAN);
+    for (int e = 0; e < 12; e++) {
+      z.putFloat(280 + 4 * e, 0f);
+    }
+    assertFieldOfHeader(zero, "sform");
+    byte[] flat = image(good);
+    ByteBuffer f = ByteBuffer.wrap(flat).order(ByteOrder.LITTLE_ENDIAN);
+    f.putShort(252, (short) 0).putShort(254, (short) 0).putFloat(88, 0f); // no transform, pixdim[3] = 0
+    assertFieldOfHeader(flat, "pixdim");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    NiftiWriter.write(NiftiHeader.builder(4, 4, 4, 1).version(2).build(), new float[64], out, false);
+    byte[] huge = out.toByteArray();
+    ByteBuffer hb = ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN);
+    hb.putDouble(400, 1e200).putDouble(400 + 8 * 5, 1e200).putDouble(400 + 8 * 10, 1e200); // srow diagonal
+    assertFieldOfHeader(huge, "sform");
+  }
+
+  /**
+   * Found by the isolation test of the participant stage: damage inside a deflate stream that still
+   * inflates to the right number of bytes was read as wrong voxel values, because the reader stopped
+   * after the data and never reached the gzip trailer. A wrong CRC-32 or length is now a user error.
+   */
+  @Test
+  void gzipWhoseTrailerDoesNotMatchItsDataIsAUserError() throws IOException {
+    NiftiHeader h = NiftiHeader.builder(6, 5, 4, 3).datatype(NiftiDatatype.INT16).build();
+    float[] data = new float[6 * 5 * 4 * 3];
+    for (int q = 0; q < data.length; q++) {
+      data[q] = q % 97;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    NiftiWriter.write(h, data, out, true);
+    byte[] good = out.toByteArray();
+    Path ok = dir.resolve("ok.nii.gz");
+    Files.write(ok, good);
+    assertEquals(data.length, NiftiReader.read(ok).data().length, "the intact file reads");
+    for (int offset : new int[] {8, 2}) { // the trailer's CRC-32 (last 8..5 bytes), then its length (last 4..1)
+      byte[] bad = good.clone();
+      bad[bad.length - offset] ^= 0x01;
+      Path p = dir.resolve("trailer" + offset + ".nii.gz");
+      Files.write(p, bad);
+      for (VoxelLayout layout : VoxelLayout.values()) {
+        expectProblem("gzip", () -> NiftiReader.read(p, layout));
+      }
+      expectProblem("gzip", () -> NiftiReader.read(new ByteArrayInputStream(bad), p.toString()));
+      expectProblem("gzip", () -> NiftiReader.readRawData(p));
+    }
+  }
+
   private void assertFieldOfHeader(byte[] file, String field) throws IOException {
     Path p = dir.resolve(field + ".nii");
     Files.write(p, file);
