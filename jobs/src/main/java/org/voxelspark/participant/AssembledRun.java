@@ -15,9 +15,10 @@ import org.voxelspark.nifti.NiftiHeader;
  * @param problems why it failed, empty on success
  * @param errorClass class of the failure, or null
  * @param blocks number of blocks that were computed
+ * @param nonFiniteVoxels voxels left out of the mask for a non-finite sample ({@link RunPlan})
  */
 public record AssembledRun(RunTask task, NiftiHeader header, int channels, float[] values,
-    List<UserInputException.Problem> problems, String errorClass, int blocks) implements Serializable {
+    List<UserInputException.Problem> problems, String errorClass, int blocks, int nonFiniteVoxels) implements Serializable {
   public boolean failed() {
     return !problems.isEmpty();
   }

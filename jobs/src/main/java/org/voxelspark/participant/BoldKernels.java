@@ -16,6 +16,7 @@ import org.voxelspark.kernel.PreprocessedKernel;
 import org.voxelspark.nifti.NiftiHeader;
 import org.voxelspark.nifti.NiftiImage;
 import org.voxelspark.qc.BrainMask;
+import org.voxelspark.qc.FiniteSamples;
 import org.voxelspark.qc.TemporalStatistics;
 import org.voxelspark.reho.AlffConvention;
 import org.voxelspark.reho.AlffKernel;
@@ -36,7 +37,8 @@ import org.voxelspark.signal.Preprocessing;
  * <p><b>Series.</b> Per voxel, in DPARSF's order:
  * <ol>
  *   <li>the temporal mean, SD and tSNR, and the brain mask, from the <em>raw</em> series (one
- *       whole-volume pass, whose values the blocks then copy);
+ *       whole-volume pass, whose values the blocks then copy; voxels with a NaN or infinite sample
+ *       are left out of the mask: {@link FiniteSamples});
  *   <li>with {@code confoundColumns}: the least-squares residual on an intercept and those columns of
  *       the run's confounds table ({@link ConfoundsTable}) — the series both ALFF and ReHo start from;
  *   <li>ALFF/fALFF in {@code alffConvention} (each convention applies its own detrend and filter);
@@ -123,13 +125,15 @@ public record BoldKernels(RehoPreset rehoPreset, Neighbourhood neighbourhood, Al
           e.getMessage() + " (" + confoundColumns + ")");
     }
     float[] stats = ParticipantKernels.wholeVolumeStatistics(image, null);
-    boolean[] mask = BrainMask.fromReference(ParticipantKernels.channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels),
-        ParticipantKernels.channel(stats, TemporalStatistics.CHANNEL_SD, voxels));
+    // voxels with a NaN/Inf sample are left out of the mask (FiniteSamples): no masked map holds them
+    boolean[] finite = FiniteSamples.finiteVoxels(image.data(), voxels, nt);
+    boolean[] mask = FiniteSamples.excludeNonFinite(BrainMask.fromReference(ParticipantKernels.channel(stats,
+        TemporalStatistics.CHANNEL_MEAN, voxels), ParticipantKernels.channel(stats, TemporalStatistics.CHANNEL_SD, voxels)), finite);
     // the statistics the mask came from are the mean/SD/tSNR channels: handed out per block, not recomputed
     return new RunPlan(new CompositeKernel(List.of(new PrecomputedKernel(stats, TemporalStatistics.CHANNELS, header.nx(),
         header.ny(), header.nz()),
         cleaned(forReho, new RehoKernel(rehoPreset, neighbourhood, header.nx(), header.ny(), header.nz())),
-        cleaned(forAlff, alff), new MaskKernel())), mask);
+        cleaned(forAlff, alff), new MaskKernel())), mask, FiniteSamples.nonFiniteCount(finite));
   }
 
   private static BlockKernel cleaned(Preprocessing p, BlockKernel inner) {

@@ -28,6 +28,8 @@ import scala.Tuple2;
  * {@code failFast} is set.
  */
 public final class ParticipantFunctions {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParticipantFunctions.class);
+
   private ParticipantFunctions() {}
 
   /** Reads each run, cuts it into blocks and computes the kernel on every block. */
@@ -63,7 +65,8 @@ public final class ParticipantFunctions {
           float[] values = new float[b.core().voxelCount() * kernel.channels()];
           boolean[] haloMask = plan.mask() == null ? null : BlockGrid.extractMask(plan.mask(), h.nx(), h.ny(), h.nz(), b.halo());
           kernel.compute(haloSeries, nt, b.halo(), b.core(), haloMask, values);
-          out.add(new Tuple2<>(task, new BlockResult(b.id(), b.core(), kernel.channels(), values, List.of(), null)));
+          out.add(new Tuple2<>(task, new BlockResult(b.id(), b.core(), kernel.channels(), values, List.of(), null,
+              plan.nonFiniteVoxels())));
         }
       } catch (UserInputException e) {
         if (failFast) {
@@ -75,6 +78,9 @@ public final class ParticipantFunctions {
         if (failFast) {
           throw e;
         }
+        // a bug keeps its stack trace: in the executor's log (the driver's console in local mode)
+        LOG.error("{} {}: unexpected failure, recorded in failures.tsv (a bug: please report it with this stack trace)",
+            task.subjectKey(), task.nifti(), e);
         out.clear();
         String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         out.add(new Tuple2<>(task, BlockResult.failure(
@@ -90,7 +96,7 @@ public final class ParticipantFunctions {
       List<BlockResult> parts = new ArrayList<>();
       for (BlockResult r : pair._2()) {
         if (r.failed()) {
-          return new AssembledRun(task, null, 0, null, r.problems(), r.errorClass(), 0);
+          return new AssembledRun(task, null, 0, null, r.problems(), r.errorClass(), 0, 0);
         }
         parts.add(r);
       }
@@ -107,7 +113,7 @@ public final class ParticipantFunctions {
       if (covered != whole.voxelCount()) {
         throw new IllegalStateException(task.name() + ": blocks cover " + covered + " of " + whole.voxelCount() + " voxels");
       }
-      return new AssembledRun(task, h, channels, values, List.of(), null, parts.size());
+      return new AssembledRun(task, h, channels, values, List.of(), null, parts.size(), parts.get(0).nonFiniteVoxels());
     };
   }
 
@@ -127,13 +133,13 @@ public final class ParticipantFunctions {
       String version, String outputRoot, int blockSize) {
     return run -> {
       if (run.failed()) {
-        return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0);
+        return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0, 0);
       }
       try {
         return new RunResult(run.task(), ParticipantOutputs.write(run, kernels, conf.get(), version, outputRoot, blockSize),
-            List.of(), null, run.blocks());
+            List.of(), null, run.blocks(), run.nonFiniteVoxels());
       } catch (UserInputException e) {
-        return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks());
+        return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks(), 0);
       }
     };
   }

@@ -18,6 +18,7 @@ import org.voxelspark.kernel.TemporalStatisticsKernel;
 import org.voxelspark.nifti.NiftiHeader;
 import org.voxelspark.nifti.NiftiImage;
 import org.voxelspark.qc.BrainMask;
+import org.voxelspark.qc.FiniteSamples;
 import org.voxelspark.qc.MedianOtsu;
 import org.voxelspark.qc.TemporalStatistics;
 import org.voxelspark.reho.AlffKernel;
@@ -42,7 +43,9 @@ import org.voxelspark.reho.RehoPreset;
  *
  * <p><b>Masks</b>: DWI: {@link MedianOtsu} of the run's mean b0 image (DIPY's median_otsu, radius
  * 4, 4 passes). BOLD: {@link BrainMask#fromReference} of its temporal mean, excluding constant
- * series. ReHo neighbours outside the mask are left out.
+ * series. ReHo neighbours outside the mask are left out. Voxels with a NaN or infinite sample in any
+ * volume are left out of both masks, and set to 0 in the mean b0 that median_otsu thresholds
+ * ({@link FiniteSamples}); their number is the plan's {@link RunPlan#nonFiniteVoxels()}.
  *
  * @param b0Threshold largest b-value (s/mm²) treated as b = 0
  * @param dtiMethod tensor fit method (DIPY-compatible signal floor and eigenvalue clipping)
@@ -86,14 +89,16 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
     int voxels = (int) header.voxelsPerVolume();
     return switch (task.kind()) {
       case DWI -> {
+        boolean[] finite = FiniteSamples.finiteVoxels(image.data(), voxels, nt);
         GradientTable g = GradientTable.parse(HadoopFiles.readText(task.bval(), conf), task.bval(),
             HadoopFiles.readText(task.bvec(), conf), task.bvec(), nt, b0Threshold);
         float[] stats = wholeVolumeStatistics(image, g.b0Volumes());
-        boolean[] mask = MedianOtsu.mask(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), header.nx(), header.ny(),
-            header.nz(), MEDIAN_OTSU_RADIUS, MEDIAN_OTSU_PASSES);
+        float[] meanB0 = FiniteSamples.fillNonFinite(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), finite, 0);
+        boolean[] mask = FiniteSamples.excludeNonFinite(MedianOtsu.mask(meanB0, header.nx(), header.ny(), header.nz(),
+            MEDIAN_OTSU_RADIUS, MEDIAN_OTSU_PASSES), finite);
         TensorModel model = new TensorModel(g, TensorModel.Settings.dipy(dtiMethod));
         yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel(),
-            new TensorKernel(model))), mask);
+            new TensorKernel(model))), mask, FiniteSamples.nonFiniteCount(finite));
       }
       case BOLD -> bold.plan(task, image, conf);
     };

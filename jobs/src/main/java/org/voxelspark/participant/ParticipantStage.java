@@ -27,9 +27,10 @@ import org.voxelspark.io.SerializableConfiguration;
  *
  * <p><b>Outputs</b> ({@code docs/outputs.md}): {@code dataset_description.json};
  * {@code sub-<l>[/ses-<l>]/<dwi|func>/<run>_<desc>_<suffix>.nii.gz} + {@code .json} per map
- * ({@link DerivativeNames}); {@code participant_runs.tsv}, one row per run with its status; and
- * {@code failures.tsv}, one row per subject or run that failed (subject, stage, error class,
- * message), header only when nothing failed.
+ * ({@link DerivativeNames}); {@code participant_runs.tsv}, one row per run with its status and its
+ * count of voxels left out of the mask for a non-finite sample; and {@code failures.tsv} and
+ * {@code failures.parquet} ({@link FailuresTable}), one row per subject or run that failed (subject,
+ * stage, error class, message), no row when nothing failed.
  *
  * <p><b>Isolation.</b> Subjects whose input problems were found while reading the cohort, and runs
  * that fail while being read or computed, are recorded in {@code failures.tsv}; the others complete.
@@ -39,8 +40,8 @@ public final class ParticipantStage {
   private static final Logger LOG = LoggerFactory.getLogger(ParticipantStage.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Name of the failures table in the output directory. */
-  public static final String FAILURES_TSV = "failures.tsv";
+  /** Name of the failures table in the output directory (also as {@link FailuresTable#PARQUET}). */
+  public static final String FAILURES_TSV = FailuresTable.TSV;
   /** Name of the per-run table in the output directory. */
   public static final String RUNS_TSV = "participant_runs.tsv";
 
@@ -144,18 +145,13 @@ public final class ParticipantStage {
   }
 
   private static void writeTables(String out, List<RunResult> results, List<Failure> failures, Configuration conf) {
-    StringBuilder runs = new StringBuilder("subject\tsite\tkind\trun\tstatus\tblocks\toutputs\n");
+    StringBuilder runs = new StringBuilder("subject\tsite\tkind\trun\tstatus\tblocks\toutputs\tnonfinite_voxels\n");
     for (RunResult r : results) {
       runs.append(r.task().subjectKey()).append('\t').append(r.task().site()).append('\t').append(r.task().kind()).append('\t')
           .append(r.task().name()).append('\t').append(r.succeeded() ? "ok" : "failed").append('\t').append(r.blocks())
-          .append('\t').append(r.outputs().size()).append('\n');
+          .append('\t').append(r.outputs().size()).append('\t').append(r.nonFiniteVoxels()).append('\n');
     }
     HadoopFiles.writeText(new Path(out, RUNS_TSV).toString(), conf, runs.toString());
-    StringBuilder f = new StringBuilder("subject\tstage\terror_class\tmessage\n");
-    for (Failure x : failures) {
-      f.append(x.subject()).append('\t').append(x.stage()).append('\t').append(x.errorClass()).append('\t')
-          .append(x.message().replace('\t', ' ').replace('\n', ' ')).append('\n');
-    }
-    HadoopFiles.writeText(new Path(out, FAILURES_TSV).toString(), conf, f.toString());
+    FailuresTable.write(out, failures, conf);
   }
 }
