@@ -106,6 +106,12 @@ final class Commands {
         inv.out().println(name + " stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
             + " subjects done (" + blocks + " blocks, " + files + " files) in " + s.outputDir());
         inv.out().println("  per-run status: " + s.outputDir() + "/" + ParticipantStage.RUNS_TSV);
+        for (RunResult r : s.runs()) {
+          if (r.nonFiniteVoxels() > 0) {
+            inv.err().println("warning: " + r.task().nifti() + ": data: " + r.nonFiniteVoxels()
+                + " voxel(s) with a NaN or infinite sample were left out of the brain mask of " + r.task().name());
+          }
+        }
         if (!s.failures().isEmpty()) {
           for (ParticipantStage.Failure f : s.failures()) {
             inv.err().println("error: " + f.subject() + " (" + f.stage() + "): " + f.message());
@@ -340,12 +346,20 @@ final class Commands {
       long seed = inv.config().get(VoxelsparkOptions.SEED);
       SampleCohortSpec demo = SampleCohortSpec.demo(seed);
       SampleCohortSpec spec = new SampleCohortSpec(seed, demo.sites(), inv.config().get(VoxelsparkOptions.SCALE));
+      java.nio.file.Path root = Paths.get(inv.positionals().get(0));
+      if (java.nio.file.Files.exists(root) && !java.nio.file.Files.isDirectory(root)) {
+        throw new org.voxelspark.error.UserInputException(root.toString(), "",
+            "is an existing file; the sample cohort needs a new or empty directory");
+      }
       try {
-        SampleCohortGenerator.Summary s = SampleCohortGenerator.generate(Paths.get(inv.positionals().get(0)), spec);
+        SampleCohortGenerator.Summary s = SampleCohortGenerator.generate(root, spec);
         inv.out().println("sample cohort: " + s.subjects() + " subjects written to " + s.root());
         return Main.OK;
       } catch (IllegalArgumentException e) {
         throw new org.voxelspark.error.UserInputException(inv.positionals().get(0), "", e.getMessage());
+      } catch (java.io.UncheckedIOException e) {
+        throw new org.voxelspark.error.UserInputException(inv.positionals().get(0), "", "cannot write the sample cohort: "
+            + e.getCause(), e);
       }
     }
   }

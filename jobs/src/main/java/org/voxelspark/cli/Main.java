@@ -37,6 +37,11 @@ public final class Main {
 
   /** The command line without exiting: returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Commands.all());
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)} with the given commands (tests add their own). */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, Command> commands) {
     boolean debug = false;
     try {
       List<String> own = new ArrayList<>();
@@ -70,7 +75,6 @@ public final class Main {
           rest.add(t);
         }
       }
-      Map<String, Command> commands = Commands.all();
       if (rest.isEmpty() || rest.get(0).equals("help")) {
         String which = rest.size() > 1 ? rest.get(1) : null;
         if (which != null && commands.containsKey(which)) {

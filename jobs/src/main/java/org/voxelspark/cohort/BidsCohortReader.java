@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.error.UserInputException.Problem;
+import org.voxelspark.io.HadoopFiles;
 
 /**
  * Reads a BIDS dataset through the Hadoop {@link FileSystem} API, so local paths, {@code file://}
@@ -140,6 +141,8 @@ public final class BidsCohortReader {
       UserInputException.throwIfAny(cohortProblems);
       subjects.sort(Comparator.comparing(Subject::label).thenComparing(s -> s.session() == null ? "" : s.session()));
       return new Cohort(rootName, options.siteColumn(), table, List.copyOf(subjects));
+    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+      throw new UserInputException(root, "", HadoopFiles.unsupportedScheme(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the BIDS dataset " + root + ": " + e.getMessage(), e);
     }
@@ -300,8 +303,13 @@ public final class BidsCohortReader {
   }
 
   static String readText(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (fs.getFileStatus(p).isDirectory()) {
+        throw new UserInputException(p.toString(), "", "is a directory, not a file");
+      }
+      try (InputStream in = fs.open(p)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
     } catch (FileNotFoundException e) {
       throw new UserInputException(p.toString(), "", "file does not exist");
     }

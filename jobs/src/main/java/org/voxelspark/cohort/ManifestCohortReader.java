@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.error.UserInputException.Problem;
+import org.voxelspark.io.HadoopFiles;
 
 /**
  * Reads a cohort from a manifest CSV, for sites whose data are not in BIDS.
@@ -178,6 +179,8 @@ public final class ManifestCohortReader {
       ParticipantsTable participants = ParticipantsTable.parse(table.toString(), source, '\t', tableProblems);
       subjects.sort(Comparator.comparing(Subject::label).thenComparing(s -> s.session() == null ? "" : s.session()));
       return new Cohort(source, options.siteColumn(), participants, List.copyOf(subjects));
+    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+      throw new UserInputException(manifest, "", HadoopFiles.unsupportedScheme(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the manifest " + manifest + ": " + e.getMessage(), e);
     }
@@ -193,7 +196,13 @@ public final class ManifestCohortReader {
     if (!p.isAbsolute() && p.toUri().getScheme() == null) {
       p = new Path(base, value);
     }
-    FileSystem pfs = p.getFileSystem(fs.getConf());
+    FileSystem pfs;
+    try {
+      pfs = p.getFileSystem(fs.getConf());
+    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+      problems.add(new Problem(source, field, p + ": " + HadoopFiles.unsupportedScheme(e)));
+      return null;
+    }
     if (!pfs.exists(p)) {
       problems.add(new Problem(source, field, p + " does not exist"));
       return null;

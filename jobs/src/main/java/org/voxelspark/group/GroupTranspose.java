@@ -55,6 +55,9 @@ public final class GroupTranspose {
     float[] values = Arrays.copyOfRange(image.data(), s.volume() * voxels, (s.volume() + 1) * voxels);
     if (s.mask() != null) {
       NiftiImage mask = HadoopFiles.readNifti(s.mask(), conf, VoxelLayout.VOLUME_MAJOR);
+      if (mask.header().nt() != 1) {
+        throw new UserInputException(s.mask(), "dim", "has " + mask.header().nt() + " volumes; a brain mask is one 3-D volume");
+      }
       if (!mask.header().geometry().sameGrid(grid, VolumeGeometry.DEFAULT_AFFINE_TOLERANCE_MM)) {
         throw new UserInputException(s.mask(), "", "brain mask grid " + mask.header().geometry() + " differs from its map's "
             + grid + " (" + s.map() + ")");

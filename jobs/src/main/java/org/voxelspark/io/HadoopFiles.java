@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.security.AccessControlException;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.geometry.VoxelLayout;
@@ -47,9 +48,16 @@ public final class HadoopFiles {
     try {
       Path p = new Path(uri);
       return p.getFileSystem(conf).makeQualified(p);
+    } catch (UnsupportedFileSystemException e) {
+      throw new UserInputException(uri, "", unsupportedScheme(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("resolving " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The problem text for a URI whose scheme has no Hadoop file system (a user's typo, or a missing connector). */
+  public static String unsupportedScheme(UnsupportedFileSystemException e) {
+    return "no file system for this URI's scheme (" + e.getMessage() + "); use a local path, file:// or hdfs://";
   }
 
   /** Whole file as UTF-8 text. */
