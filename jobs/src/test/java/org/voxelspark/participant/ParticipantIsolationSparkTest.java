@@ -348,6 +348,20 @@ class ParticipantIsolationSparkTest {
   }
 
   @Test
+  void anOutputDirectoryThatCannotBeWrittenStopsTheRunBeforeAnyWork() throws IOException {
+    Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
+    Cohort one = BidsCohortReader.read(cohortDir.toString(), new Configuration(),
+        new CohortOptions(List.of("01"), CohortOptions.DEFAULT_SITE_COLUMN, CohortOptions.DEFAULT_TASK));
+    UserInputException e = assertThrows(UserInputException.class, () -> ParticipantStage.run(spark, one,
+        file.resolve("out").toString(), ParticipantKernels.defaults(), 8, false, "test"));
+    assertTrue(e.problems().get(0).source().endsWith("not-a-directory/out"), e.getMessage());
+    assertTrue(e.getMessage().contains("the output directory is not writable"), e.getMessage());
+    UserInputException isFile = assertThrows(UserInputException.class, () -> ParticipantStage.run(spark, one, file.toString(),
+        ParticipantKernels.defaults(), 8, false, "test"));
+    assertTrue(isFile.getMessage().contains("the output directory is an existing file"), isFile.getMessage());
+  }
+
+  @Test
   void failFastStopsAtTheFirstBrokenRunAsAUserError() {
     Cohort two = BidsCohortReader.read(cohortDir.toString(), new Configuration(),
         new CohortOptions(List.of("01", "02"), CohortOptions.DEFAULT_SITE_COLUMN, CohortOptions.DEFAULT_TASK));
