@@ -57,8 +57,8 @@ public final class BidsCohortReader {
 
   public static Cohort read(String root, Configuration conf, CohortOptions options) {
     try {
-      Path rootPath = new Path(root);
-      FileSystem fs = rootPath.getFileSystem(conf);
+      Path rootPath = HadoopFiles.path(root);
+      FileSystem fs = HadoopFiles.fileSystem(root, rootPath, conf);
       rootPath = fs.makeQualified(rootPath);
       String rootName = rootPath.toString();
       if (!fs.exists(rootPath) || !fs.getFileStatus(rootPath).isDirectory()) {
@@ -141,8 +141,6 @@ public final class BidsCohortReader {
       UserInputException.throwIfAny(cohortProblems);
       subjects.sort(Comparator.comparing(Subject::label).thenComparing(s -> s.session() == null ? "" : s.session()));
       return new Cohort(rootName, options.siteColumn(), table, List.copyOf(subjects));
-    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
-      throw new UserInputException(root, "", HadoopFiles.unsupportedScheme(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the BIDS dataset " + root + ": " + e.getMessage(), e);
     }

@@ -37,8 +37,8 @@ public final class ManifestCohortReader {
 
   public static Cohort read(String manifest, Configuration conf, CohortOptions options) {
     try {
-      Path path = new Path(manifest);
-      FileSystem fs = path.getFileSystem(conf);
+      Path path = HadoopFiles.path(manifest);
+      FileSystem fs = HadoopFiles.fileSystem(manifest, path, conf);
       path = fs.makeQualified(path);
       if (!fs.exists(path)) {
         throw new UserInputException(manifest, "", "the manifest file does not exist");
@@ -179,8 +179,6 @@ public final class ManifestCohortReader {
       ParticipantsTable participants = ParticipantsTable.parse(table.toString(), source, '\t', tableProblems);
       subjects.sort(Comparator.comparing(Subject::label).thenComparing(s -> s.session() == null ? "" : s.session()));
       return new Cohort(source, options.siteColumn(), participants, List.copyOf(subjects));
-    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
-      throw new UserInputException(manifest, "", HadoopFiles.unsupportedScheme(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the manifest " + manifest + ": " + e.getMessage(), e);
     }
@@ -192,15 +190,16 @@ public final class ManifestCohortReader {
       problems.add(new Problem(source, field, "missing"));
       return null;
     }
-    Path p = new Path(value);
-    if (!p.isAbsolute() && p.toUri().getScheme() == null) {
-      p = new Path(base, value);
-    }
+    Path p;
     FileSystem pfs;
     try {
-      pfs = p.getFileSystem(fs.getConf());
-    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
-      problems.add(new Problem(source, field, p + ": " + HadoopFiles.unsupportedScheme(e)));
+      p = HadoopFiles.path(value);
+      if (!p.isAbsolute() && p.toUri().getScheme() == null) {
+        p = new Path(base, value);
+      }
+      pfs = HadoopFiles.fileSystem(value, p, fs.getConf());
+    } catch (UserInputException e) {
+      problems.add(new Problem(source, field, e.problems().get(0).render()));
       return null;
     }
     if (!pfs.exists(p)) {

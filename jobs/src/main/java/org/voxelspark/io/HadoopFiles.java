@@ -45,19 +45,36 @@ public final class HadoopFiles {
 
   /** The path of {@code uri} qualified with its file system's scheme and authority. */
   public static Path qualify(String uri, Configuration conf) {
-    try {
-      Path p = new Path(uri);
-      return p.getFileSystem(conf).makeQualified(p);
-    } catch (UnsupportedFileSystemException e) {
-      throw new UserInputException(uri, "", unsupportedScheme(e), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("resolving " + uri + ": " + e.getMessage(), e);
-    }
+    Path p = path(uri);
+    return fileSystem(uri, p, conf).makeQualified(p);
   }
 
   /** The problem text for a URI whose scheme has no Hadoop file system (a user's typo, or a missing connector). */
   public static String unsupportedScheme(UnsupportedFileSystemException e) {
     return "no file system for this URI's scheme (" + e.getMessage() + "); use a local path, file:// or hdfs://";
+  }
+
+  /** A Hadoop path of a user's string; one that is not a valid path or URI is a user error naming it. */
+  public static Path path(String uri) {
+    try {
+      return new Path(uri);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(uri, "", "is not a valid path or URI (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * The file system of a user's path: one that cannot be had (an unknown scheme, an hdfs:// URI
+   * without a host) is a user error naming the URI.
+   */
+  public static FileSystem fileSystem(String uri, Path p, Configuration conf) {
+    try {
+      return p.getFileSystem(conf);
+    } catch (UnsupportedFileSystemException e) {
+      throw new UserInputException(uri, "", unsupportedScheme(e), e);
+    } catch (IOException e) {
+      throw new UserInputException(uri, "", "cannot open the file system of this URI: " + e.getMessage(), e);
+    }
   }
 
   /** Whole file as UTF-8 text. */

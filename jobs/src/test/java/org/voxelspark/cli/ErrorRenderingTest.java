@@ -121,13 +121,19 @@ class ErrorRenderingTest {
   }
 
   @Test
-  void anUnknownUriSchemeIsAUserErrorNamingTheUri() {
+  void anUnknownSchemeAHostlessOrMalformedUriIsAUserErrorNamingIt() {
     Result r = run("validate", "fo0://host/cohort");
     assertEquals(Main.USER_ERROR, r.code(), r.err());
     assertEquals(1, r.errorLines().size(), r.err());
     assertTrue(r.errorLines().get(0).startsWith("error: fo0://host/cohort: no file system for this URI's scheme"), r.err());
     Result csv = run("validate", "fo0://host/cohort.csv");
     assertEquals(Main.USER_ERROR, csv.code(), csv.err());
+    Result noHost = run("validate", "hdfs:///cohort");
+    assertEquals(Main.USER_ERROR, noHost.code(), noHost.err());
+    assertTrue(noHost.errorLines().get(0).startsWith("error: hdfs:///cohort: cannot open the file system of this URI"), noHost.err());
+    Result malformed = run("validate", "a:b");
+    assertEquals(Main.USER_ERROR, malformed.code(), malformed.err());
+    assertTrue(malformed.errorLines().get(0).startsWith("error: a:b: is not a valid path or URI"), malformed.err());
   }
 
   @Test
