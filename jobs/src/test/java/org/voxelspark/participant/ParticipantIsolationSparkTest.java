@@ -96,6 +96,16 @@ class ParticipantIsolationSparkTest {
     public Map<String, Object> parameters(RunKind kind) {
       return inner.parameters(kind);
     }
+
+    @Override
+    public List<DerivativeNames> maps(RunKind kind) {
+      return inner.maps(kind);
+    }
+
+    @Override
+    public double smoothingFwhmMm(RunKind kind) {
+      return inner.smoothingFwhmMm(kind);
+    }
   }
 
   @BeforeAll
@@ -325,7 +335,7 @@ class ParticipantIsolationSparkTest {
         assertFalse(mask[v] != 0 && !finite[v], t.name() + ": voxel " + v + " with a non-finite sample is in the mask");
       }
       assertTrue(inMask > mask.length / 10, t.name() + ": the NaNs did not empty the mask (" + inMask + " voxels)");
-      for (DerivativeNames map : DerivativeNames.of(t.kind())) {
+      for (DerivativeNames map : ParticipantKernels.defaults().maps(t.kind())) {
         if (map == DerivativeNames.MEAN_B0 || map == DerivativeNames.BOLD_MEAN || map == DerivativeNames.BOLD_TSNR) {
           continue; // every-voxel reference maps: NaN where the series has one, by definition (docs/reliability.md)
         }
