@@ -100,6 +100,13 @@ class LauncherIT {
         broken.err());
     assertFalse(broken.err().contains("\tat "), "no stack trace without --debug");
     assertTrue(broken.out().contains("participant stage: 5 of 6 runs of 3 subjects done"), broken.out());
+    // --fail-fast: the task's user error stops the job; printed as one error line, no stack trace (Spark's included)
+    Run fast = voxelspark(cohort.toString(), tmp.resolve("derivatives-fast").toString(), "participant", "--participant-label", "05",
+        "--fail-fast");
+    assertEquals(1, fast.code(), fast.err());
+    assertTrue(fast.err().lines().anyMatch(l -> l.startsWith("error: " + bold.toUri().toString().replace("file:///", "file:/") + ": ")),
+        fast.err());
+    assertFalse(fast.err().contains("\tat ") || fast.err().contains("internal error"), "a user error, no stack trace: " + fast.err());
 
     // the single-stage command: diffusion runs only
     Path out3 = tmp.resolve("derivatives3");

@@ -137,7 +137,9 @@ public final class Main {
         e.printStackTrace(err);
       }
       return USER_ERROR;
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Exception, not only RuntimeException: Spark's SparkException is checked but thrown undeclared
+      // from Scala (a failed job under --fail-fast), and must not escape as a raw stack trace
       UserInputException user = findUserError(e);
       if (user != null) {
         for (UserInputException.Problem p : user.problems()) {

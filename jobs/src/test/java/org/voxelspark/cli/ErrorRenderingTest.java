@@ -107,6 +107,59 @@ class ErrorRenderingTest {
     assertFalse(r.err().contains("internal error") || r.err().contains("\tat "), r.err());
   }
 
+  /** Throws a checked exception undeclared, as Scala code (Spark's collect) does. */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  /**
+   * A failed Spark job under --fail-fast ends in {@code org.apache.spark.SparkException}, a checked
+   * exception thrown undeclared; it escaped Main as a raw stack trace (found by LauncherIT).
+   */
+  /** A command that throws a checked exception undeclared. */
+  record SneakyThrowing(Exception toThrow) implements Command {
+    @Override
+    public String name() {
+      return "throw";
+    }
+
+    @Override
+    public String summary() {
+      return "throws a checked exception";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of();
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return List.of();
+    }
+
+    @Override
+    public int run(Invocation invocation) {
+      throw sneaky(toThrow);
+    }
+  }
+
+  @Test
+  void aCheckedSparkExceptionIsRenderedNotThrown() {
+    Map<String, Command> commands = new LinkedHashMap<>(Commands.all());
+    commands.put("throw", new SneakyThrowing(new org.apache.spark.SparkException("Job aborted due to stage failure",
+        new UserInputException("sub-05_bold.nii.gz", "gzip", "truncated"))));
+    Result r = run(commands, "throw");
+    assertEquals(Main.USER_ERROR, r.code(), r.err());
+    assertEquals(List.of("error: sub-05_bold.nii.gz: gzip: truncated"), r.errorLines());
+    assertFalse(r.err().contains("\tat "), r.err());
+    commands.put("throw", new SneakyThrowing(new org.apache.spark.SparkException("Job aborted", new IllegalStateException("a bug"))));
+    Result bug = run(commands, "throw");
+    assertEquals(Main.INTERNAL, bug.code(), bug.err());
+    assertTrue(bug.err().contains("internal error: org.apache.spark.SparkException: Job aborted"), bug.err());
+  }
+
   @Test
   void bugsAreInternalErrorsWithTheirStackTraceUnderDebug() {
     Result r = run(throwing(new IllegalStateException("blocks cover 10 of 12 voxels")), "throw");
