@@ -1,0 +1,567 @@
+package org.voxelspark.harmonize;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * ComBat harmonisation of many features (voxels) measured in several sites (batches), protecting
+ * biological covariates: Johnson, Li &amp; Rabinovic 2007 (Biostatistics 8:118), as adapted to
+ * imaging by Fortin et al. 2017 (NeuroImage 161:149; 2018, NeuroImage 167:104). Reference
+ * implementation: neuroCombat 0.2.12 (Python); {@link ComBatConvention} says where and why ours
+ * differs, and {@code docs/harmonization-and-meta.md} gives the full specification.
+ *
+ * <p><b>Model</b>, feature f, subject s of site b: {@code y = α + x_s·β + γ_b + δ_b ε}. The fit
+ * standardises each feature by its grand mean, covariate effects and pooled variance
+ * ({@link ComBatBlockFit}), estimates each site's location γ̂ and scale δ̂² on the standardised data,
+ * shrinks them by empirical Bayes ({@link EmpiricalBayes}) and maps every site onto the pooled
+ * distribution ({@link ComBatModel} gives the formula). Covariates are protected: their fitted
+ * effects are kept.
+ *
+ * <p><b>Inputs.</b> Per subject a site label (sites are ordered by {@link String#compareTo}, as
+ * neuroCombat's {@code np.unique} orders them) and a numeric covariate row of q values already
+ * coded by the caller, with <em>no intercept column</em> (the site indicators are the intercepts):
+ * a categorical covariate with L levels as L − 1 treatment (0/1 dummy) columns, a continuous one as
+ * its value. The harmonised data do not depend on which level is the baseline or on centring a
+ * continuous covariate (both change only the reported grand mean); neuroCombat drops the first level
+ * in sorted order and does not centre. Data blocks are feature-major: {@code [f·n + s]}, each
+ * feature's n subject values contiguous, subjects in the order given to {@link #of}.
+ *
+ * <p><b>Two passes, Spark-shaped</b> (all objects are {@link Serializable}; this engine is built once
+ * on the driver and broadcast):
+ * <ol>
+ *   <li>pass 1, per block: {@link #fitBlock} → {@link ComBatBlockFit};
+ *   <li>reduction over all blocks: {@link #newPriorAccumulator()}, {@code accept}/{@code combine},
+ *       {@code finish} on the driver → {@link ComBatPriors} (broadcast);
+ *   <li>only if {@link #needsIterationPass()} (neuroCombat-compatible parametric EB): per block
+ *       {@link #newIterationAccumulator} {@code accept} the block fits (no data needed),
+ *       {@code combine}, {@code finish}, then {@link ComBatPriors#withIterationCounts};
+ *   <li>pass 2, per block: {@link #adjustBlock} with the block's data and its pass-1 fit (kept from
+ *       pass 1, or recomputed by {@link #fitBlock}: it is deterministic) → the harmonised block and
+ *       the block's {@link ComBatModel}; {@link ComBatModel#concat} joins the blocks' models.
+ * </ol>
+ * The result does not depend on how the features are cut into blocks (tested), except through the
+ * rounding of the reduction (relative 1e-15). {@link #harmonize} runs the whole protocol locally.
+ *
+ * <p><b>Non-parametric EB at scale.</b> Each feature's estimate is a weighted mean over all
+ * <em>other</em> features' (γ̂, δ̂²) of the same site, so pass 2 needs those vectors: the accumulator
+ * gathers them (28 bytes per feature and site, 56 MB at 200 000 voxels × 10 sites) into the
+ * broadcast priors, and each feature skips its own entry by its global id. The work is
+ * O(features²·sites) exponentials (4·10¹¹ at that size), against O(features·subjects) for the
+ * parametric EB.
+ *
+ * <p>Thread-safe and immutable; each call allocates its own workspace (none per feature).
+ */
+public final class ComBat implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final ComBatDesign design;
+  private final ComBatOptions options;
+
+  private ComBat(ComBatDesign design, ComBatOptions options) {
+    this.design = design;
+    this.options = options;
+  }
+
+  /**
+   * Validates and factors the design once.
+   *
+   * @param source the file or option the subjects and covariates come from, for error messages
+   * @param subjects subject ids, n of them (for messages)
+   * @param batchLabels site label of each subject
+   * @param covariateNames the q covariate column names (null or empty for none)
+   * @param covariates {@code n × q} subject-major {@code [s·q + j]}, coded as in the class comment
+   * @throws org.voxelspark.error.UserInputException naming {@code source} if a subject has no site
+   *     or a non-finite covariate, a site has fewer than 2 subjects, the reference site is unknown,
+   *     no residual degree of freedom is left, or a covariate is collinear with the sites and the
+   *     covariates before it (all problems found are listed together)
+   */
+  public static ComBat of(String source, String[] subjects, String[] batchLabels, String[] covariateNames,
+      double[] covariates, ComBatOptions options) {
+    return new ComBat(ComBatDesign.of(source, subjects, batchLabels, covariateNames, covariates, options), options);
+  }
+
+  public ComBatOptions options() {
+    return options;
+  }
+
+  /** Number of subjects n. */
+  public int subjectCount() {
+    return design.n;
+  }
+
+  /** Site labels in model order. */
+  public String[] batchNames() {
+    return design.batchNames.clone();
+  }
+
+  /** Index of the reference site, or −1. */
+  public int referenceIndex() {
+    return design.referenceIndex;
+  }
+
+  /** Covariates as used by the fit ({@code n × q}, float32-rounded under the neuroCombat convention). */
+  public double[] covariates() {
+    return design.covariates.clone();
+  }
+
+  /** An empty accumulator for the reduction between the passes. */
+  public ComBatPriorAccumulator newPriorAccumulator() {
+    return new ComBatPriorAccumulator(design.batchNames, design.referenceIndex, options.empiricalBayes(),
+        options.adjustment());
+  }
+
+  /** True when pass 2 needs the iteration counts of {@link EbIterationAccumulator} first. */
+  public boolean needsIterationPass() {
+    return options.convention() == ComBatConvention.NEUROCOMBAT_COMPATIBLE
+        && options.empiricalBayes() == EmpiricalBayes.PARAMETRIC
+        && options.adjustment() == ComBatAdjustment.MEAN_AND_VARIANCE;
+  }
+
+  /** An empty accumulator of neuroCombat's iteration counts, for these priors. */
+  public EbIterationAccumulator newIterationAccumulator(ComBatPriors priors) {
+    if (!needsIterationPass()) {
+      throw new IllegalStateException("the iteration pass is only for neuroCombat-compatible parametric EB");
+    }
+    return new EbIterationAccumulator(this, priors);
+  }
+
+  /**
+   * Pass 1 for a block of features.
+   *
+   * @param firstFeature global id of the block's first feature (ids must be unique across blocks;
+   *     the non-parametric EB uses them to leave each feature out of its own prior)
+   * @param featureCount v, the features in the block
+   * @param data {@code v × n} feature-major {@code [f·n + s]}; non-finite values are missing
+   */
+  public ComBatBlockFit fitBlock(int firstFeature, int featureCount, double[] data) {
+    int n = design.n;
+    if (data.length != (long) featureCount * n) {
+      throw new IllegalArgumentException("block has " + data.length + " values, expected " + featureCount
+          + " features × " + n + " subjects");
+    }
+    ComBatBlockFit fit = new ComBatBlockFit(firstFeature, featureCount, design.batchCount, design.q);
+    Workspace w = new Workspace(design.batchCount, design.q);
+    for (int f = 0; f < featureCount; f++) {
+      fitFeature(data, f, fit, w);
+    }
+    return fit;
+  }
+
+  /**
+   * Pass 2 for a block: the empirical-Bayes estimates of every feature and site, and the harmonised
+   * data.
+   *
+   * @param fit the block's pass-1 fit (from the same data)
+   * @param priors the finished reduction over all blocks (with iteration counts if
+   *     {@link #needsIterationPass()})
+   * @param data the block's data, as given to {@link #fitBlock}
+   * @param out receives the harmonised block, same layout; may be {@code data} itself
+   * @return the block's fitted model (its {@link ComBatModel#status} includes pass 2's
+   *     {@link ComBatFeatureStatus#NOT_CONVERGED})
+   */
+  public ComBatModel adjustBlock(ComBatBlockFit fit, ComBatPriors priors, double[] data, double[] out) {
+    int n = design.n;
+    int v = fit.featureCount();
+    int nb = design.batchCount;
+    if (data.length != (long) v * n || out.length != data.length) {
+      throw new IllegalArgumentException("data/out have " + data.length + "/" + out.length + " values, expected "
+          + v + " features × " + n + " subjects");
+    }
+    if (needsIterationPass() && priors.iterations == null) {
+      throw new IllegalStateException("neuroCombat-compatible parametric EB needs the iteration counts "
+          + "(EbIterationAccumulator) before pass 2");
+    }
+    double[] gammaStar = new double[nb * v];
+    double[] deltaStar = new double[nb * v];
+    byte[] status = fit.status.clone();
+    double[] est = new double[2];
+    int scratchSize = 0;
+    if (priors.npIds != null) {
+      for (int[] ids : priors.npIds) {
+        scratchSize = Math.max(scratchSize, ids.length);
+      }
+    }
+    double[] scratch = new double[scratchSize];
+    double tol = options.ebTolerance();
+    boolean meanOnly = options.adjustment() == ComBatAdjustment.MEAN_ONLY;
+    for (int f = 0; f < v; f++) {
+      boolean adjusted = ComBatFeatureStatus.ofCode(status[f]).adjusted();
+      boolean converged = true;
+      for (int b = 0; b < nb; b++) {
+        int i = b * v + f;
+        if (!adjusted || fit.batchState[i] != ComBatBatchState.USED.code()) {
+          gammaStar[i] = Double.NaN;
+          deltaStar[i] = Double.NaN;
+          continue;
+        }
+        if (b == design.referenceIndex) {
+          gammaStar[i] = 0;
+          deltaStar[i] = 1;
+          continue;
+        }
+        double gHat = fit.gammaHat[i];
+        double dHat = fit.deltaHat[i];
+        double cnt = fit.finiteCount[i];
+        switch (options.empiricalBayes()) {
+          case NONE -> {
+            gammaStar[i] = gHat;
+            deltaStar[i] = dHat;
+          }
+          case PARAMETRIC -> {
+            if (meanOnly) {
+              gammaStar[i] = EbMath.postMean(gHat, priors.gammaBar[b], 1, 1, priors.tau2[b]);
+              deltaStar[i] = 1;
+            } else {
+              boolean ok = options.convention() == ComBatConvention.NEUROCOMBAT_COMPATIBLE
+                  ? EbMath.parametricFixedCount(gHat, dHat, cnt, fit.withinSs[i], fit.batchMean[i],
+                      priors.gammaBar[b], priors.tau2[b], priors.aPrior[b], priors.bPrior[b], tol,
+                      priors.iterations[b], est)
+                  : EbMath.parametric(gHat, dHat, cnt, fit.withinSs[i], fit.batchMean[i], priors.gammaBar[b],
+                      priors.tau2[b], priors.aPrior[b], priors.bPrior[b], tol, options.ebMaxIterations(), est);
+              converged &= ok;
+              gammaStar[i] = est[0];
+              deltaStar[i] = est[1];
+            }
+          }
+          case NON_PARAMETRIC -> {
+            int self = Arrays.binarySearch(priors.npIds[b], fit.firstFeature() + f);
+            EbMath.nonParametric(cnt, fit.withinSs[i], fit.batchMean[i], priors.npGamma[b], priors.npDelta[b],
+                priors.npLogDelta[b], priors.npInvDelta[b], self < 0 ? -1 : self, scratch, est);
+            gammaStar[i] = est[0];
+            deltaStar[i] = meanOnly ? 1 : est[1];
+          }
+          default -> throw new IllegalStateException("unknown EB " + options.empiricalBayes());
+        }
+      }
+      if (!converged) {
+        status[f] = (byte) ComBatFeatureStatus.NOT_CONVERGED.code();
+      }
+      ComBatModel.applyFeature(data, out, f * n, design.members, design.covariates, design.q, f, v, status[f],
+          fit.grandMean[f], fit.varPooled[f], fit.beta, gammaStar, deltaStar, fit.batchState, design.referenceIndex);
+    }
+    return new ComBatModel(design.batchNames, design.referenceIndex, design.covariateNames, options.convention(),
+        fit.firstFeature(), v, fit.grandMean, fit.varPooled, fit.beta, gammaStar, deltaStar, status,
+        fit.batchState, priors.gammaBar, priors.tau2, priors.aPrior, priors.bPrior);
+  }
+
+  /** The result of {@link #harmonize}: the whole model, the harmonised data, the priors, the pass-1 fits. */
+  public record Result(ComBatModel model, double[] harmonized, ComBatPriors priors, List<ComBatBlockFit> fits) {}
+
+  /**
+   * Runs the whole protocol locally on a {@code featureCount × n} feature-major matrix, cut into
+   * blocks of {@code blockSize} features (each block's accumulators are combined into the first, as
+   * a Spark reduction would).
+   */
+  public Result harmonize(double[] data, int featureCount, int blockSize) {
+    int n = design.n;
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("block size must be >= 1");
+    }
+    List<ComBatBlockFit> fits = new ArrayList<>();
+    List<double[]> blocks = new ArrayList<>();
+    ComBatPriorAccumulator acc = newPriorAccumulator();
+    for (int start = 0; start < featureCount; start += blockSize) {
+      int v = Math.min(blockSize, featureCount - start);
+      double[] block = Arrays.copyOfRange(data, start * n, (start + v) * n);
+      ComBatBlockFit fit = fitBlock(start, v, block);
+      fits.add(fit);
+      blocks.add(block);
+      acc.combine(newPriorAccumulator().accept(fit));
+    }
+    ComBatPriors priors = acc.finish();
+    if (needsIterationPass()) {
+      EbIterationAccumulator it = newIterationAccumulator(priors);
+      for (ComBatBlockFit fit : fits) {
+        it.combine(newIterationAccumulator(priors).accept(fit));
+      }
+      priors = priors.withIterationCounts(it.finish());
+    }
+    double[] out = new double[data.length];
+    List<ComBatModel> models = new ArrayList<>();
+    for (int k = 0; k < fits.size(); k++) {
+      ComBatBlockFit fit = fits.get(k);
+      double[] harmonised = new double[blocks.get(k).length];
+      models.add(adjustBlock(fit, priors, blocks.get(k), harmonised));
+      System.arraycopy(harmonised, 0, out, fit.firstFeature() * n, harmonised.length);
+    }
+    return new Result(ComBatModel.concat(models), out, priors, fits);
+  }
+
+  /** Per-call scratch space of {@link #fitBlock}. */
+  private static final class Workspace {
+    final int[] count;
+    final double[] ysum;
+    final boolean[] usable;
+    final double[] alpha;
+    final double[] betaF;
+    final double[] rsum;
+    final double[] r2sum;
+    final double[] xmean;
+    final double[] gram;
+    final double[] rhs;
+
+    Workspace(int nb, int q) {
+      count = new int[nb];
+      ysum = new double[nb];
+      usable = new boolean[nb];
+      alpha = new double[nb];
+      betaF = new double[q];
+      rsum = new double[nb];
+      r2sum = new double[nb];
+      xmean = new double[nb * q];
+      gram = new double[q * q];
+      rhs = new double[q];
+    }
+  }
+
+  private void fitFeature(double[] data, int f, ComBatBlockFit fit, Workspace w) {
+    int n = design.n;
+    int q = design.q;
+    int nb = design.batchCount;
+    int v = fit.featureCount();
+    int base = f * n;
+    int[][] members = design.members;
+    boolean complete = true;
+    int usableCount = 0;
+    for (int b = 0; b < nb; b++) {
+      int cnt = 0;
+      double first = 0;
+      boolean varied = false;
+      double sum = 0;
+      for (int s : members[b]) {
+        double y = data[base + s];
+        if (Double.isFinite(y)) {
+          if (cnt == 0) {
+            first = y;
+          } else if (y != first) {
+            varied = true;
+          }
+          cnt++;
+          sum += y;
+        }
+      }
+      ComBatBatchState state = cnt == 0 ? ComBatBatchState.NO_DATA
+          : cnt == 1 ? ComBatBatchState.ONE_VALUE : varied ? ComBatBatchState.USED : ComBatBatchState.CONSTANT;
+      fit.batchState[b * v + f] = (byte) state.code();
+      w.count[b] = cnt;
+      w.ysum[b] = sum;
+      w.usable[b] = state == ComBatBatchState.USED;
+      if (w.usable[b]) {
+        usableCount++;
+      }
+      if (cnt != members[b].length || state != ComBatBatchState.USED) {
+        complete = false;
+      }
+    }
+    int ref = design.referenceIndex;
+    ComBatFeatureStatus status = usableCount == nb ? ComBatFeatureStatus.HARMONIZED : ComBatFeatureStatus.PARTIAL;
+    if (usableCount == 0) {
+      status = ComBatFeatureStatus.CONSTANT;
+    } else if (ref >= 0 && !w.usable[ref]) {
+      status = ComBatFeatureStatus.REFERENCE_UNUSABLE;
+    } else if (complete) {
+      // β = (X̃ᵀX̃)⁻¹ X̃ᵀ y with the design's precomputed projector
+      double[] p = design.betaProjector;
+      for (int j = 0; j < q; j++) {
+        double s0 = 0;
+        double s1 = 0;
+        int row = j * n;
+        int s = 0;
+        for (; s + 1 < n; s += 2) {
+          s0 += p[row + s] * data[base + s];
+          s1 += p[row + s + 1] * data[base + s + 1];
+        }
+        if (s < n) {
+          s0 += p[row + s] * data[base + s];
+        }
+        w.betaF[j] = s0 + s1;
+      }
+      for (int b = 0; b < nb; b++) {
+        double a = w.ysum[b] / w.count[b];
+        for (int j = 0; j < q; j++) {
+          a -= design.covariateBatchMean[b * q + j] * w.betaF[j];
+        }
+        w.alpha[b] = a;
+      }
+    } else if (!fitPartial(data, base, w)) {
+      status = ComBatFeatureStatus.TOO_FEW_VALUES;
+    }
+    if (status.adjusted()) {
+      status = finishFeature(data, base, f, fit, w, status);
+    }
+    fit.status[f] = (byte) status.code();
+    if (!status.adjusted()) {
+      fit.grandMean[f] = Double.NaN;
+      fit.varPooled[f] = Double.NaN;
+      for (int j = 0; j < q; j++) {
+        fit.beta[j * v + f] = Double.NaN;
+      }
+      for (int b = 0; b < nb; b++) {
+        int i = b * v + f;
+        fit.batchMean[i] = Double.NaN;
+        fit.withinSs[i] = Double.NaN;
+        fit.gammaHat[i] = Double.NaN;
+        fit.deltaHat[i] = Double.NaN;
+        fit.finiteCount[i] = w.count[b];
+      }
+    }
+  }
+
+  /** Least squares on the finite values of the usable sites; false if no residual df or collinear. */
+  private boolean fitPartial(double[] data, int base, Workspace w) {
+    int q = design.q;
+    int nb = design.batchCount;
+    int[][] members = design.members;
+    double[] x = design.covariates;
+    int m = 0;
+    int sites = 0;
+    for (int b = 0; b < nb; b++) {
+      if (!w.usable[b]) {
+        continue;
+      }
+      sites++;
+      m += w.count[b];
+      for (int j = 0; j < q; j++) {
+        double sum = 0;
+        for (int s : members[b]) {
+          if (Double.isFinite(data[base + s])) {
+            sum += x[s * q + j];
+          }
+        }
+        w.xmean[b * q + j] = sum / w.count[b];
+      }
+    }
+    if (m - sites - q < 1) {
+      return false;
+    }
+    Arrays.fill(w.gram, 0);
+    Arrays.fill(w.rhs, 0);
+    for (int b = 0; b < nb; b++) {
+      if (!w.usable[b]) {
+        continue;
+      }
+      for (int s : members[b]) {
+        double y = data[base + s];
+        if (!Double.isFinite(y)) {
+          continue;
+        }
+        for (int i = 0; i < q; i++) {
+          double ci = x[s * q + i] - w.xmean[b * q + i];
+          w.rhs[i] += ci * y;
+          for (int j = 0; j <= i; j++) {
+            w.gram[i * q + j] += ci * (x[s * q + j] - w.xmean[b * q + j]);
+          }
+        }
+      }
+    }
+    if (SmallLinearAlgebra.cholesky(w.gram, q, ComBatDesign.COLLINEARITY_TOLERANCE) >= 0) {
+      return false;
+    }
+    SmallLinearAlgebra.choleskySolve(w.gram, q, w.rhs);
+    System.arraycopy(w.rhs, 0, w.betaF, 0, q);
+    for (int b = 0; b < nb; b++) {
+      if (!w.usable[b]) {
+        continue;
+      }
+      double a = w.ysum[b] / w.count[b];
+      for (int j = 0; j < q; j++) {
+        a -= w.xmean[b * q + j] * w.betaF[j];
+      }
+      w.alpha[b] = a;
+    }
+    return true;
+  }
+
+  /** Residual moments → pooled variance, grand mean and standardised per-site moments. */
+  private ComBatFeatureStatus finishFeature(double[] data, int base, int f, ComBatBlockFit fit, Workspace w,
+      ComBatFeatureStatus status) {
+    int q = design.q;
+    int nb = design.batchCount;
+    int v = fit.featureCount();
+    int[][] members = design.members;
+    double[] x = design.covariates;
+    double[] beta = w.betaF;
+    int total = 0;
+    double r2all = 0;
+    for (int b = 0; b < nb; b++) {
+      if (!w.usable[b]) {
+        continue;
+      }
+      double a = w.alpha[b];
+      double rs = 0;
+      double r2 = 0;
+      for (int s : members[b]) {
+        double y = data[base + s];
+        if (!Double.isFinite(y)) {
+          continue;
+        }
+        double r = y - a;
+        for (int j = 0; j < q; j++) {
+          r -= x[s * q + j] * beta[j];
+        }
+        rs += r;
+        r2 += r * r;
+      }
+      w.rsum[b] = rs;
+      w.r2sum[b] = r2;
+      total += w.count[b];
+      r2all += r2;
+    }
+    int ref = design.referenceIndex;
+    double grandMean;
+    double varPooled;
+    if (ref >= 0) {
+      grandMean = w.alpha[ref];
+      varPooled = w.r2sum[ref] / w.count[ref];
+    } else {
+      double gm = 0;
+      for (int b = 0; b < nb; b++) {
+        if (w.usable[b]) {
+          gm += ((double) w.count[b] / total) * w.alpha[b];
+        }
+      }
+      grandMean = gm;
+      varPooled = r2all / total;
+    }
+    if (!(varPooled > 0) || !Double.isFinite(varPooled)) {
+      return ComBatFeatureStatus.CONSTANT;
+    }
+    double sd = Math.sqrt(varPooled);
+    boolean meanOnly = options.adjustment() == ComBatAdjustment.MEAN_ONLY;
+    for (int b = 0; b < nb; b++) {
+      int i = b * v + f;
+      fit.finiteCount[i] = w.count[b];
+      if (!w.usable[b]) {
+        fit.batchMean[i] = Double.NaN;
+        fit.withinSs[i] = Double.NaN;
+        continue;
+      }
+      double rbar = w.rsum[b] / w.count[b];
+      fit.batchMean[i] = (w.alpha[b] - grandMean + rbar) / sd;
+      double ss = Math.max(0, w.r2sum[b] - w.count[b] * rbar * rbar) / varPooled;
+      fit.withinSs[i] = ss;
+      if (!(ss > 0) && !meanOnly) {
+        return ComBatFeatureStatus.ZERO_SITE_VARIANCE;
+      }
+    }
+    double refMean = ref >= 0 ? fit.batchMean[ref * v + f] : 0;
+    for (int b = 0; b < nb; b++) {
+      int i = b * v + f;
+      if (!w.usable[b]) {
+        fit.gammaHat[i] = Double.NaN;
+        fit.deltaHat[i] = Double.NaN;
+        continue;
+      }
+      fit.gammaHat[i] = b == ref || ref < 0 ? fit.batchMean[i] : fit.batchMean[i] - refMean;
+      fit.deltaHat[i] = meanOnly ? 1.0 : fit.withinSs[i] / (w.count[b] - 1);
+    }
+    fit.grandMean[f] = grandMean;
+    fit.varPooled[f] = varPooled;
+    for (int j = 0; j < q; j++) {
+      fit.beta[j * v + f] = beta[j];
+    }
+    return status;
+  }
+}
