@@ -142,7 +142,7 @@ public final class ComBat implements Serializable {
           + " features × " + n + " subjects");
     }
     ComBatBlockFit fit = new ComBatBlockFit(firstFeature, featureCount, design.batchCount, design.q);
-    Workspace w = new Workspace(design.batchCount, design.q);
+    Workspace w = new Workspace(design.batchCount, design.q, n);
     for (int f = 0; f < featureCount; f++) {
       fitFeature(data, f, fit, w);
     }
@@ -184,6 +184,9 @@ public final class ComBat implements Serializable {
       }
     }
     double[] scratch = new double[scratchSize];
+    double[] ys = new double[n];
+    double[] xb = new double[n];
+    double[] harmonised = new double[n];
     double tol = options.ebTolerance();
     boolean meanOnly = options.adjustment() == ComBatAdjustment.MEAN_ONLY;
     for (int f = 0; f < v; f++) {
@@ -238,8 +241,9 @@ public final class ComBat implements Serializable {
       if (!converged) {
         status[f] = (byte) ComBatFeatureStatus.NOT_CONVERGED.code();
       }
-      ComBatModel.applyFeature(data, out, f * n, design.members, design.covariates, design.q, f, v, status[f],
-          fit.grandMean[f], fit.varPooled[f], fit.beta, gammaStar, deltaStar, fit.batchState, design.referenceIndex);
+      ComBatModel.applyFeature(data, out, f * n, design.siteOrder, design.covariateColumns, design.q, f, v,
+          status[f], fit.grandMean[f], fit.varPooled[f], fit.beta, gammaStar, deltaStar, fit.batchState,
+          design.referenceIndex, ys, xb, harmonised);
     }
     return new ComBatModel(design.batchNames, design.referenceIndex, design.covariateNames, options.convention(),
         fit.firstFeature(), v, fit.grandMean, fit.varPooled, fit.beta, gammaStar, deltaStar, status,
@@ -289,7 +293,7 @@ public final class ComBat implements Serializable {
     return new Result(ComBatModel.concat(models), out, priors, fits);
   }
 
-  /** Per-call scratch space of {@link #fitBlock}. */
+  /** Per-call scratch space of {@link #fitBlock} and {@link #adjustBlock}. */
   private static final class Workspace {
     final int[] count;
     final double[] ysum;
@@ -301,8 +305,13 @@ public final class ComBat implements Serializable {
     final double[] xmean;
     final double[] gram;
     final double[] rhs;
+    /** One feature's values in site order. */
+    final double[] ys;
+    /** Its covariate effect x·β per position. */
+    final double[] xb;
+    final double[] out;
 
-    Workspace(int nb, int q) {
+    Workspace(int nb, int q, int n) {
       count = new int[nb];
       ysum = new double[nb];
       usable = new boolean[nb];
@@ -313,6 +322,9 @@ public final class ComBat implements Serializable {
       xmean = new double[nb * q];
       gram = new double[q * q];
       rhs = new double[q];
+      ys = new double[n];
+      xb = new double[n];
+      out = new double[n];
     }
   }
 
@@ -321,25 +333,59 @@ public final class ComBat implements Serializable {
     int q = design.q;
     int nb = design.batchCount;
     int v = fit.featureCount();
-    int base = f * n;
-    int[][] members = design.members;
+    int[] start = design.siteOrder.start;
+    double[] ys = w.ys;
+    design.siteOrder.gather(data, f * n, ys);
     boolean complete = true;
     int usableCount = 0;
     for (int b = 0; b < nb; b++) {
       int cnt = 0;
-      double first = 0;
       boolean varied = false;
       double sum = 0;
-      for (int s : members[b]) {
-        double y = data[base + s];
-        if (Double.isFinite(y)) {
-          if (cnt == 0) {
-            first = y;
-          } else if (y != first) {
-            varied = true;
+      // fast scan: two partial sums, range and a non-finite flag (y − y is NaN exactly for NaN and ±∞)
+      int i0 = start[b];
+      int i1 = start[b + 1];
+      double s0 = 0;
+      double s1 = 0;
+      double check = 0;
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      int i = i0;
+      for (; i + 1 < i1; i += 2) {
+        double y0 = ys[i];
+        double y1 = ys[i + 1];
+        s0 += y0;
+        s1 += y1;
+        check += (y0 - y0) + (y1 - y1);
+        lo = y0 < lo ? y0 : lo;
+        hi = y0 > hi ? y0 : hi;
+        lo = y1 < lo ? y1 : lo;
+        hi = y1 > hi ? y1 : hi;
+      }
+      if (i < i1) {
+        double y0 = ys[i];
+        s0 += y0;
+        check += y0 - y0;
+        lo = y0 < lo ? y0 : lo;
+        hi = y0 > hi ? y0 : hi;
+      }
+      if (check == 0) {
+        cnt = i1 - i0;
+        sum = s0 + s1;
+        varied = hi > lo;
+      } else {
+        double first = 0;
+        for (i = i0; i < i1; i++) {
+          double y = ys[i];
+          if (Double.isFinite(y)) {
+            if (cnt == 0) {
+              first = y;
+            } else if (y != first) {
+              varied = true;
+            }
+            cnt++;
+            sum += y;
           }
-          cnt++;
-          sum += y;
         }
       }
       ComBatBatchState state = cnt == 0 ? ComBatBatchState.NO_DATA
@@ -351,7 +397,7 @@ public final class ComBat implements Serializable {
       if (w.usable[b]) {
         usableCount++;
       }
-      if (cnt != members[b].length || state != ComBatBatchState.USED) {
+      if (cnt != start[b + 1] - start[b] || state != ComBatBatchState.USED) {
         complete = false;
       }
     }
@@ -365,18 +411,7 @@ public final class ComBat implements Serializable {
       // β = (X̃ᵀX̃)⁻¹ X̃ᵀ y with the design's precomputed projector
       double[] p = design.betaProjector;
       for (int j = 0; j < q; j++) {
-        double s0 = 0;
-        double s1 = 0;
-        int row = j * n;
-        int s = 0;
-        for (; s + 1 < n; s += 2) {
-          s0 += p[row + s] * data[base + s];
-          s1 += p[row + s + 1] * data[base + s + 1];
-        }
-        if (s < n) {
-          s0 += p[row + s] * data[base + s];
-        }
-        w.betaF[j] = s0 + s1;
+        w.betaF[j] = dot(p, j * n, ys, n);
       }
       for (int b = 0; b < nb; b++) {
         double a = w.ysum[b] / w.count[b];
@@ -385,11 +420,12 @@ public final class ComBat implements Serializable {
         }
         w.alpha[b] = a;
       }
-    } else if (!fitPartial(data, base, w)) {
+    } else if (!fitPartial(w)) {
       status = ComBatFeatureStatus.TOO_FEW_VALUES;
     }
     if (status.adjusted()) {
-      status = finishFeature(data, base, f, fit, w, status);
+      SiteOrder.covariateEffect(design.covariateColumns, q, n, w.betaF, 0, 1, w.xb);
+      status = finishFeature(f, fit, w, status);
     }
     fit.status[f] = (byte) status.code();
     if (!status.adjusted()) {
@@ -409,12 +445,33 @@ public final class ComBat implements Serializable {
     }
   }
 
+  /** Σ a[off + i]·y[i], i < n, with four partial sums. */
+  private static double dot(double[] a, int off, double[] y, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[off + i] * y[i];
+      s1 += a[off + i + 1] * y[i + 1];
+      s2 += a[off + i + 2] * y[i + 2];
+      s3 += a[off + i + 3] * y[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[off + i] * y[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
   /** Least squares on the finite values of the usable sites; false if no residual df or collinear. */
-  private boolean fitPartial(double[] data, int base, Workspace w) {
+  private boolean fitPartial(Workspace w) {
+    int n = design.n;
     int q = design.q;
     int nb = design.batchCount;
-    int[][] members = design.members;
-    double[] x = design.covariates;
+    int[] start = design.siteOrder.start;
+    double[] x = design.covariateColumns;
+    double[] ys = w.ys;
     int m = 0;
     int sites = 0;
     for (int b = 0; b < nb; b++) {
@@ -425,9 +482,9 @@ public final class ComBat implements Serializable {
       m += w.count[b];
       for (int j = 0; j < q; j++) {
         double sum = 0;
-        for (int s : members[b]) {
-          if (Double.isFinite(data[base + s])) {
-            sum += x[s * q + j];
+        for (int i = start[b]; i < start[b + 1]; i++) {
+          if (Double.isFinite(ys[i])) {
+            sum += x[j * n + i];
           }
         }
         w.xmean[b * q + j] = sum / w.count[b];
@@ -442,16 +499,16 @@ public final class ComBat implements Serializable {
       if (!w.usable[b]) {
         continue;
       }
-      for (int s : members[b]) {
-        double y = data[base + s];
+      for (int i = start[b]; i < start[b + 1]; i++) {
+        double y = ys[i];
         if (!Double.isFinite(y)) {
           continue;
         }
-        for (int i = 0; i < q; i++) {
-          double ci = x[s * q + i] - w.xmean[b * q + i];
-          w.rhs[i] += ci * y;
-          for (int j = 0; j <= i; j++) {
-            w.gram[i * q + j] += ci * (x[s * q + j] - w.xmean[b * q + j]);
+        for (int r = 0; r < q; r++) {
+          double cr = x[r * n + i] - w.xmean[b * q + r];
+          w.rhs[r] += cr * y;
+          for (int c = 0; c <= r; c++) {
+            w.gram[r * q + c] += cr * (x[c * n + i] - w.xmean[b * q + c]);
           }
         }
       }
@@ -475,14 +532,13 @@ public final class ComBat implements Serializable {
   }
 
   /** Residual moments → pooled variance, grand mean and standardised per-site moments. */
-  private ComBatFeatureStatus finishFeature(double[] data, int base, int f, ComBatBlockFit fit, Workspace w,
-      ComBatFeatureStatus status) {
+  private ComBatFeatureStatus finishFeature(int f, ComBatBlockFit fit, Workspace w, ComBatFeatureStatus status) {
     int q = design.q;
     int nb = design.batchCount;
     int v = fit.featureCount();
-    int[][] members = design.members;
-    double[] x = design.covariates;
-    double[] beta = w.betaF;
+    int[] start = design.siteOrder.start;
+    double[] ys = w.ys;
+    double[] xb = w.xb;
     int total = 0;
     double r2all = 0;
     for (int b = 0; b < nb; b++) {
@@ -492,17 +548,35 @@ public final class ComBat implements Serializable {
       double a = w.alpha[b];
       double rs = 0;
       double r2 = 0;
-      for (int s : members[b]) {
-        double y = data[base + s];
-        if (!Double.isFinite(y)) {
-          continue;
+      if (w.count[b] == start[b + 1] - start[b]) {
+        double rs1 = 0;
+        double r21 = 0;
+        int i = start[b];
+        int end = start[b + 1];
+        for (; i + 1 < end; i += 2) {
+          double r0 = ys[i] - a - xb[i];
+          double r1 = ys[i + 1] - a - xb[i + 1];
+          rs += r0;
+          r2 += r0 * r0;
+          rs1 += r1;
+          r21 += r1 * r1;
         }
-        double r = y - a;
-        for (int j = 0; j < q; j++) {
-          r -= x[s * q + j] * beta[j];
+        if (i < end) {
+          double r0 = ys[i] - a - xb[i];
+          rs += r0;
+          r2 += r0 * r0;
         }
-        rs += r;
-        r2 += r * r;
+        rs += rs1;
+        r2 += r21;
+      } else {
+        for (int i = start[b]; i < start[b + 1]; i++) {
+          double y = ys[i];
+          if (Double.isFinite(y)) {
+            double r = y - a - xb[i];
+            rs += r;
+            r2 += r * r;
+          }
+        }
       }
       w.rsum[b] = rs;
       w.r2sum[b] = r2;
@@ -560,7 +634,7 @@ public final class ComBat implements Serializable {
     fit.grandMean[f] = grandMean;
     fit.varPooled[f] = varPooled;
     for (int j = 0; j < q; j++) {
-      fit.beta[j * v + f] = beta[j];
+      fit.beta[j * v + f] = w.betaF[j];
     }
     return status;
   }

@@ -31,18 +31,20 @@ final class ComBatDesign implements Serializable {
   final String[] covariateNames;
   /** Site index of each subject, in [0, batchCount). */
   final int[] batchOf;
-  /** Subjects of each site, ascending. */
-  final int[][] members;
   /** Covariates as used ({@code n × q}, subject-major {@code [s·q + j]}; float32-rounded under the
    *  neuroCombat convention). */
   final double[] covariates;
   /** Per-site covariate means {@code [b·q + j]}. */
   final double[] covariateBatchMean;
-  /** {@code (X̃ᵀX̃)⁻¹ X̃ᵀ}, {@code q × n} row-major {@code [j·n + s]}: β = this · y. */
+  /** {@code (X̃ᵀX̃)⁻¹ X̃ᵀ}, {@code q × n}, in site order {@code [j·n + i]}: β = this · y (site-ordered). */
   final double[] betaProjector;
+  /** The subjects in site order. */
+  final SiteOrder siteOrder;
+  /** Covariates column-major in site order {@code [j·n + i]}. */
+  final double[] covariateColumns;
 
   private ComBatDesign(int n, int q, String[] batchNames, int referenceIndex, String[] covariateNames,
-      int[] batchOf, int[][] members, double[] covariates, double[] covariateBatchMean, double[] betaProjector) {
+      int[] batchOf, double[] covariates, double[] covariateBatchMean, double[] betaProjector) {
     this.n = n;
     this.q = q;
     this.batchCount = batchNames.length;
@@ -50,10 +52,17 @@ final class ComBatDesign implements Serializable {
     this.referenceIndex = referenceIndex;
     this.covariateNames = covariateNames;
     this.batchOf = batchOf;
-    this.members = members;
     this.covariates = covariates;
     this.covariateBatchMean = covariateBatchMean;
-    this.betaProjector = betaProjector;
+    this.siteOrder = new SiteOrder(batchOf, batchNames.length);
+    this.covariateColumns = siteOrder.columns(covariates, q);
+    double[] ordered = new double[q * n];
+    for (int j = 0; j < q; j++) {
+      for (int i = 0; i < n; i++) {
+        ordered[j * n + i] = betaProjector[j * n + siteOrder.order[i]];
+      }
+    }
+    this.betaProjector = ordered;
   }
 
   static ComBatDesign of(String source, String[] subjects, String[] batchLabels, String[] covariateNames,
@@ -174,7 +183,7 @@ final class ComBatDesign implements Serializable {
         projector[j * n + s] = col[j];
       }
     }
-    return new ComBatDesign(n, q, batchNames, referenceIndex, names, batchOf, members, cov, batchMean, projector);
+    return new ComBatDesign(n, q, batchNames, referenceIndex, names, batchOf, cov, batchMean, projector);
   }
 
   /** Site index of {@code label}, or −1. */

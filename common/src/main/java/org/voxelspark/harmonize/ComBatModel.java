@@ -304,7 +304,6 @@ public final class ComBatModel implements Serializable {
           + featureCount + " features × " + n + " subjects");
     }
     List<Problem> problems = new ArrayList<>();
-    int[] sizes = new int[batchNames.length];
     int[] batchOf = new int[n];
     for (int s = 0; s < n; s++) {
       int b = batchLabels[s] == null ? -1 : Arrays.binarySearch(batchNames, batchLabels[s]);
@@ -314,7 +313,6 @@ public final class ComBatModel implements Serializable {
         continue;
       }
       batchOf[s] = b;
-      sizes[b]++;
     }
     double[] used = new double[n * q];
     boolean float32 = convention == ComBatConvention.NEUROCOMBAT_COMPATIBLE;
@@ -328,17 +326,14 @@ public final class ComBatModel implements Serializable {
       }
     }
     UserInputException.throwIfAny(problems);
-    int[][] members = new int[batchNames.length][];
-    for (int b = 0; b < members.length; b++) {
-      members[b] = new int[sizes[b]];
-    }
-    int[] fill = new int[batchNames.length];
-    for (int s = 0; s < n; s++) {
-      members[batchOf[s]][fill[batchOf[s]]++] = s;
-    }
+    SiteOrder order = new SiteOrder(batchOf, batchNames.length);
+    double[] columns = order.columns(used, q);
+    double[] ys = new double[n];
+    double[] xb = new double[n];
+    double[] harmonised = new double[n];
     for (int f = 0; f < featureCount; f++) {
-      applyFeature(data, out, f * n, members, used, q, f, featureCount, status[f], grandMean[f], varPooled[f],
-          beta, gammaStar, deltaStar, batchState, referenceIndex);
+      applyFeature(data, out, f * n, order, columns, q, f, featureCount, status[f], grandMean[f], varPooled[f], beta,
+          gammaStar, deltaStar, batchState, referenceIndex, ys, xb, harmonised);
     }
   }
 
@@ -346,35 +341,36 @@ public final class ComBatModel implements Serializable {
    * The harmonisation of one feature (formula in the class comment), shared by the estimation pass
    * and {@link #apply}. {@code f}/{@code v} index the per-feature and site-major parameter arrays.
    */
-  static void applyFeature(double[] data, double[] out, int base, int[][] members, double[] cov, int q, int f,
-      int v, byte status, double grandMean, double varPooled, double[] beta, double[] gammaStar,
-      double[] deltaStar, byte[] batchState, int referenceIndex) {
-    boolean adjusted = ComBatFeatureStatus.ofCode(status).adjusted();
+  static void applyFeature(double[] data, double[] out, int base, SiteOrder order, double[] covariateColumns, int q,
+      int f, int v, byte status, double grandMean, double varPooled, double[] beta, double[] gammaStar,
+      double[] deltaStar, byte[] batchState, int referenceIndex, double[] ys, double[] xb, double[] harmonised) {
+    int n = order.n;
+    if (!ComBatFeatureStatus.ofCode(status).adjusted()) {
+      for (int s = 0; s < n; s++) {
+        out[base + s] = data[base + s];
+      }
+      return;
+    }
+    order.gather(data, base, ys);
+    SiteOrder.covariateEffect(covariateColumns, q, n, beta, f, v, xb);
     double sd = Math.sqrt(varPooled);
-    for (int b = 0; b < members.length; b++) {
-      int[] m = members[b];
-      int i = b * v + f;
-      if (!adjusted || b == referenceIndex || batchState[i] != ComBatBatchState.USED.code()) {
-        for (int s : m) {
-          out[base + s] = data[base + s];
-        }
+    int[] start = order.start;
+    for (int b = 0; b < start.length - 1; b++) {
+      int i0 = start[b];
+      int i1 = start[b + 1];
+      int k = b * v + f;
+      if (b == referenceIndex || batchState[k] != ComBatBatchState.USED.code()) {
+        System.arraycopy(ys, i0, harmonised, i0, i1 - i0);
         continue;
       }
-      double g = gammaStar[i];
-      double scale = sd / Math.sqrt(deltaStar[i]);
-      for (int s : m) {
-        double y = data[base + s];
-        if (!Double.isFinite(y)) {
-          out[base + s] = y;
-          continue;
-        }
-        double mean = grandMean;
-        for (int j = 0; j < q; j++) {
-          mean += cov[s * q + j] * beta[j * v + f];
-        }
-        double z = (y - mean) / sd;
-        out[base + s] = (z - g) * scale + mean;
+      // (z − γ*)/√δ*² · σ + m with z = (y − m)/σ, m = grand mean + x·β; NaN and ±∞ map to themselves
+      double r = 1 / Math.sqrt(deltaStar[k]);
+      double c = gammaStar[k] * sd * r;
+      for (int i = i0; i < i1; i++) {
+        double mean = grandMean + xb[i];
+        harmonised[i] = mean + (ys[i] - mean) * r - c;
       }
     }
+    order.scatter(harmonised, out, base);
   }
 }

@@ -27,11 +27,18 @@ final class EbMath {
       double a, double b, double tol, int maxIterations, double[] out) {
     double g = gHat;
     double d = dHat;
+    // the same equations with the loop invariants hoisted: one division per iteration
+    double tn = t2 * n;
+    double tng = tn * gHat;
+    double invDen = 1 / (n / 2.0 + a - 1.0);
+    double tol2 = tol * tol;
     for (int it = 0; it < maxIterations; it++) {
-      double gNew = postMean(gHat, gBar, n, d, t2);
+      double gNew = (tng + d * gBar) / (tn + d);
       double e = zbar - gNew;
-      double dNew = postVar(ss + n * e * e, n, a, b);
-      boolean done = Math.abs(gNew - g) <= tol * Math.sqrt(dNew) && Math.abs(dNew - d) <= tol * dNew;
+      double dNew = (0.5 * (ss + n * e * e) + b) * invDen;
+      double dg = gNew - g;
+      double dd = dNew - d;
+      boolean done = dg * dg <= tol2 * dNew && Math.abs(dd) <= tol * dNew;
       g = gNew;
       d = dNew;
       if (done) {

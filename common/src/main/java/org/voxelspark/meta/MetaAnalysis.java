@@ -287,6 +287,9 @@ public final class MetaAnalysis {
         if (Double.isNaN(adj)) {
           adj = 0;
         }
+        if (tau2 == 0 && adj < 0) {
+          adj = 0; // what metafor's halving loop ends with from τ² = 0 (adj halved to −0.0), without its ~1075 halvings
+        }
         while (tau2 + adj < 0) {
           adj /= 2;
         }
