@@ -2,7 +2,7 @@ package org.voxelspark.meta;
 
 /**
  * The per-voxel outputs of {@link MetaAnalysis#pool}, in one order, with the column name the output
- * writers and {@code docs/outputs.md} use (defined here once). Besides these, {@link MetaMaps} holds
+ * writers and {@code docs/harmonization-and-meta.md} use (defined here once; a test checks the doc). Besides these, {@link MetaMaps} holds
  * the number of sites pooled (k) and the {@link MetaReason} code.
  */
 public enum MetaOutput {
