@@ -25,8 +25,9 @@ import java.util.List;
  * a categorical covariate with L levels as L − 1 treatment (0/1 dummy) columns, a continuous one as
  * its value. The harmonised data do not depend on which level is the baseline or on centring a
  * continuous covariate (both change only the reported grand mean); neuroCombat drops the first level
- * in sorted order and does not centre. Data blocks are feature-major: {@code [f·n + s]}, each
- * feature's n subject values contiguous, subjects in the order given to {@link #of}.
+ * in sorted order and does not centre. Data blocks are subject-major, {@code data[s·v + f]} for
+ * subject s (in the order given to {@link #of}) and the block's feature f — the layout of the group
+ * stage's blocks and of the GLM kernel — with NaN for a missing value.
  *
  * <p><b>Two passes, Spark-shaped</b> (all objects are {@link Serializable}; this engine is built once
  * on the driver and broadcast):
@@ -133,7 +134,7 @@ public final class ComBat implements Serializable {
    * @param firstFeature global id of the block's first feature (ids must be unique across blocks;
    *     the non-parametric EB uses them to leave each feature out of its own prior)
    * @param featureCount v, the features in the block
-   * @param data {@code v × n} feature-major {@code [f·n + s]}; non-finite values are missing
+   * @param data {@code n × v} subject-major {@code [s·v + f]}; non-finite values are missing
    */
   public ComBatBlockFit fitBlock(int firstFeature, int featureCount, double[] data) {
     int n = design.n;
@@ -143,10 +144,69 @@ public final class ComBat implements Serializable {
     }
     ComBatBlockFit fit = new ComBatBlockFit(firstFeature, featureCount, design.batchCount, design.q);
     Workspace w = new Workspace(design.batchCount, design.q, n);
-    for (int f = 0; f < featureCount; f++) {
-      fitFeature(data, f, fit, w);
+    TileKernels.Pass1 t = new TileKernels.Pass1(design.batchCount, design.q);
+    boolean[] fast = new boolean[TileKernels.TILE];
+    for (int f0 = 0; f0 < featureCount; f0 += TileKernels.TILE) {
+      int width = Math.min(TileKernels.TILE, featureCount - f0);
+      fitTile(data, featureCount, f0, width, fit, t, w, fast);
     }
     return fit;
+  }
+
+  /**
+   * Pass 1 of a tile: features with every value finite and every site used (the common case) by the
+   * vectorised tile loops; the others one by one ({@link #fitFeature}).
+   */
+  private void fitTile(double[] data, int v, int f0, int width, ComBatBlockFit fit, TileKernels.Pass1 t,
+      Workspace w, boolean[] fast) {
+    int n = design.n;
+    int q = design.q;
+    int nb = design.batchCount;
+    int tile = TileKernels.TILE;
+    TileKernels.moments(data, v, f0, width, n, design.batchOf, design.siteOrder, design.betaProjector, q, t);
+    boolean anyFast = false;
+    for (int k = 0; k < width; k++) {
+      boolean ok = true;
+      for (int b = 0; b < nb; b++) {
+        int o = b * tile + k;
+        ok &= t.check[o] == 0 && t.spread[o] > 0;
+      }
+      fast[k] = ok;
+      anyFast |= ok;
+      if (ok) {
+        for (int b = 0; b < nb; b++) {
+          double a = t.sum[b * tile + k] / design.siteOrder.size(b);
+          for (int j = 0; j < q; j++) {
+            a -= design.covariateBatchMean[b * q + j] * t.beta[j * tile + k];
+          }
+          t.alpha[b * tile + k] = a;
+        }
+      }
+    }
+    if (anyFast) {
+      TileKernels.residuals(data, v, f0, width, n, design.batchOf, design.covariates, q, t);
+    }
+    for (int k = 0; k < width; k++) {
+      int f = f0 + k;
+      if (!fast[k]) {
+        design.siteOrder.gatherColumn(data, f, v, w.ys);
+        fitFeature(f, fit, w);
+        continue;
+      }
+      for (int b = 0; b < nb; b++) {
+        int o = b * tile + k;
+        w.count[b] = design.siteOrder.size(b);
+        w.usable[b] = true;
+        w.alpha[b] = t.alpha[o];
+        w.rsum[b] = t.rsum[o];
+        w.r2sum[b] = t.r2sum[o];
+        fit.batchState[b * fit.featureCount() + f] = (byte) ComBatBatchState.USED.code();
+      }
+      for (int j = 0; j < q; j++) {
+        w.betaF[j] = t.beta[j * tile + k];
+      }
+      record(f, fit, w, finishMoments(f, fit, w, ComBatFeatureStatus.HARMONIZED));
+    }
   }
 
   /**
@@ -184,91 +244,109 @@ public final class ComBat implements Serializable {
       }
     }
     double[] scratch = new double[scratchSize];
-    double[] ys = new double[n];
-    double[] xb = new double[n];
-    double[] harmonised = new double[n];
     double tol = options.ebTolerance();
     boolean meanOnly = options.adjustment() == ComBatAdjustment.MEAN_ONLY;
-    for (int f = 0; f < v; f++) {
-      boolean adjusted = ComBatFeatureStatus.ofCode(status[f]).adjusted();
-      boolean converged = true;
-      for (int b = 0; b < nb; b++) {
-        int i = b * v + f;
-        if (!adjusted || fit.batchState[i] != ComBatBatchState.USED.code()) {
-          gammaStar[i] = Double.NaN;
-          deltaStar[i] = Double.NaN;
-          continue;
-        }
-        if (b == design.referenceIndex) {
-          gammaStar[i] = 0;
-          deltaStar[i] = 1;
-          continue;
-        }
-        double gHat = fit.gammaHat[i];
-        double dHat = fit.deltaHat[i];
-        double cnt = fit.finiteCount[i];
-        switch (options.empiricalBayes()) {
-          case NONE -> {
-            gammaStar[i] = gHat;
-            deltaStar[i] = dHat;
-          }
-          case PARAMETRIC -> {
-            if (meanOnly) {
-              gammaStar[i] = EbMath.postMean(gHat, priors.gammaBar[b], 1, 1, priors.tau2[b]);
-              deltaStar[i] = 1;
-            } else {
-              boolean ok = options.convention() == ComBatConvention.NEUROCOMBAT_COMPATIBLE
-                  ? EbMath.parametricFixedCount(gHat, dHat, cnt, fit.withinSs[i], fit.batchMean[i],
-                      priors.gammaBar[b], priors.tau2[b], priors.aPrior[b], priors.bPrior[b], tol,
-                      priors.iterations[b], est)
-                  : EbMath.parametric(gHat, dHat, cnt, fit.withinSs[i], fit.batchMean[i], priors.gammaBar[b],
-                      priors.tau2[b], priors.aPrior[b], priors.bPrior[b], tol, options.ebMaxIterations(), est);
-              converged &= ok;
-              gammaStar[i] = est[0];
-              deltaStar[i] = est[1];
-            }
-          }
-          case NON_PARAMETRIC -> {
-            int self = Arrays.binarySearch(priors.npIds[b], fit.firstFeature() + f);
-            EbMath.nonParametric(cnt, fit.withinSs[i], fit.batchMean[i], priors.npGamma[b], priors.npDelta[b],
-                priors.npLogDelta[b], priors.npInvDelta[b], self < 0 ? -1 : self, scratch, est);
-            gammaStar[i] = est[0];
-            deltaStar[i] = meanOnly ? 1 : est[1];
-          }
-          default -> throw new IllegalStateException("unknown EB " + options.empiricalBayes());
-        }
+    TileKernels.Pass2 p = new TileKernels.Pass2(nb, design.q);
+    for (int f0 = 0; f0 < v; f0 += TileKernels.TILE) {
+      int width = Math.min(TileKernels.TILE, v - f0);
+      for (int k = 0; k < width; k++) {
+        int f = f0 + k;
+        estimateFeature(fit, priors, f, gammaStar, deltaStar, status, est, scratch, tol, meanOnly);
+        TileKernels.setParameters(p, k, nb, design.q, status[f], fit.grandMean[f], fit.varPooled[f], fit.beta,
+            gammaStar, deltaStar, fit.batchState, f, v, design.referenceIndex);
       }
-      if (!converged) {
-        status[f] = (byte) ComBatFeatureStatus.NOT_CONVERGED.code();
-      }
-      ComBatModel.applyFeature(data, out, f * n, design.siteOrder, design.covariateColumns, design.q, f, v,
-          status[f], fit.grandMean[f], fit.varPooled[f], fit.beta, gammaStar, deltaStar, fit.batchState,
-          design.referenceIndex, ys, xb, harmonised);
+      TileKernels.harmonize(data, out, v, f0, width, n, design.batchOf, design.siteOrder, design.covariates,
+          design.q, p);
     }
     return new ComBatModel(design.batchNames, design.referenceIndex, design.covariateNames, options.convention(),
         fit.firstFeature(), v, fit.grandMean, fit.varPooled, fit.beta, gammaStar, deltaStar, status,
         fit.batchState, priors.gammaBar, priors.tau2, priors.aPrior, priors.bPrior);
   }
 
+  /** The EB estimates γ*, δ*² of feature f in every site (and NOT_CONVERGED in {@code status}). */
+  private void estimateFeature(ComBatBlockFit fit, ComBatPriors priors, int f, double[] gammaStar,
+      double[] deltaStar, byte[] status, double[] est, double[] scratch, double tol, boolean meanOnly) {
+    int v = fit.featureCount();
+    int nb = design.batchCount;
+    boolean adjusted = ComBatFeatureStatus.ofCode(status[f]).adjusted();
+    boolean converged = true;
+    for (int b = 0; b < nb; b++) {
+      int i = b * v + f;
+      if (!adjusted || fit.batchState[i] != ComBatBatchState.USED.code()) {
+        gammaStar[i] = Double.NaN;
+        deltaStar[i] = Double.NaN;
+        continue;
+      }
+      if (b == design.referenceIndex) {
+        gammaStar[i] = 0;
+        deltaStar[i] = 1;
+        continue;
+      }
+      double gHat = fit.gammaHat[i];
+      double dHat = fit.deltaHat[i];
+      double cnt = fit.finiteCount[i];
+      switch (options.empiricalBayes()) {
+        case NONE -> {
+          gammaStar[i] = gHat;
+          deltaStar[i] = dHat;
+        }
+        case PARAMETRIC -> {
+          if (meanOnly) {
+            gammaStar[i] = EbMath.postMean(gHat, priors.gammaBar[b], 1, 1, priors.tau2[b]);
+            deltaStar[i] = 1;
+          } else {
+            boolean ok = options.convention() == ComBatConvention.NEUROCOMBAT_COMPATIBLE
+                ? EbMath.parametricFixedCount(gHat, dHat, cnt, fit.withinSs[i], fit.batchMean[i],
+                    priors.gammaBar[b], priors.tau2[b], priors.aPrior[b], priors.bPrior[b], tol,
+                    priors.iterations[b], est)
+                : EbMath.parametric(gHat, dHat, cnt, fit.withinSs[i], fit.batchMean[i], priors.gammaBar[b],
+                    priors.tau2[b], priors.aPrior[b], priors.bPrior[b], tol, options.ebMaxIterations(), est);
+            converged &= ok;
+            gammaStar[i] = est[0];
+            deltaStar[i] = est[1];
+          }
+        }
+        case NON_PARAMETRIC -> {
+          int self = Arrays.binarySearch(priors.npIds[b], fit.firstFeature() + f);
+          EbMath.nonParametric(cnt, fit.withinSs[i], fit.batchMean[i], priors.npGamma[b], priors.npDelta[b],
+              priors.npLogDelta[b], priors.npInvDelta[b], self < 0 ? -1 : self, scratch, est);
+          gammaStar[i] = est[0];
+          deltaStar[i] = meanOnly ? 1 : est[1];
+        }
+        default -> throw new IllegalStateException("unknown EB " + options.empiricalBayes());
+      }
+    }
+    if (!converged) {
+      status[f] = (byte) ComBatFeatureStatus.NOT_CONVERGED.code();
+    }
+  }
+
   /** The result of {@link #harmonize}: the whole model, the harmonised data, the priors, the pass-1 fits. */
   public record Result(ComBatModel model, double[] harmonized, ComBatPriors priors, List<ComBatBlockFit> fits) {}
 
   /**
-   * Runs the whole protocol locally on a {@code featureCount × n} feature-major matrix, cut into
-   * blocks of {@code blockSize} features (each block's accumulators are combined into the first, as
-   * a Spark reduction would).
+   * Runs the whole protocol locally on a subject-major {@code n × featureCount} matrix
+   * {@code [s·featureCount + f]}, cut into blocks of {@code blockSize} consecutive features (each
+   * block's accumulators are combined into the first, as a Spark reduction would).
    */
   public Result harmonize(double[] data, int featureCount, int blockSize) {
     int n = design.n;
     if (blockSize < 1) {
       throw new IllegalArgumentException("block size must be >= 1");
     }
+    if (data.length != (long) featureCount * n) {
+      throw new IllegalArgumentException("data have " + data.length + " values, expected " + n + " subjects × "
+          + featureCount + " features");
+    }
     List<ComBatBlockFit> fits = new ArrayList<>();
     List<double[]> blocks = new ArrayList<>();
     ComBatPriorAccumulator acc = newPriorAccumulator();
     for (int start = 0; start < featureCount; start += blockSize) {
       int v = Math.min(blockSize, featureCount - start);
-      double[] block = Arrays.copyOfRange(data, start * n, (start + v) * n);
+      double[] block = new double[n * v];
+      for (int s = 0; s < n; s++) {
+        System.arraycopy(data, s * featureCount + start, block, s * v, v);
+      }
       ComBatBlockFit fit = fitBlock(start, v, block);
       fits.add(fit);
       blocks.add(block);
@@ -286,9 +364,12 @@ public final class ComBat implements Serializable {
     List<ComBatModel> models = new ArrayList<>();
     for (int k = 0; k < fits.size(); k++) {
       ComBatBlockFit fit = fits.get(k);
+      int v = fit.featureCount();
       double[] harmonised = new double[blocks.get(k).length];
       models.add(adjustBlock(fit, priors, blocks.get(k), harmonised));
-      System.arraycopy(harmonised, 0, out, fit.firstFeature() * n, harmonised.length);
+      for (int s = 0; s < n; s++) {
+        System.arraycopy(harmonised, s * v, out, s * featureCount + fit.firstFeature(), v);
+      }
     }
     return new Result(ComBatModel.concat(models), out, priors, fits);
   }
@@ -309,7 +390,6 @@ public final class ComBat implements Serializable {
     final double[] ys;
     /** Its covariate effect x·β per position. */
     final double[] xb;
-    final double[] out;
 
     Workspace(int nb, int q, int n) {
       count = new int[nb];
@@ -324,68 +404,36 @@ public final class ComBat implements Serializable {
       rhs = new double[q];
       ys = new double[n];
       xb = new double[n];
-      out = new double[n];
     }
   }
 
-  private void fitFeature(double[] data, int f, ComBatBlockFit fit, Workspace w) {
+  /**
+   * Pass 1 of one feature with missing values or unusable sites (the general path), its values in
+   * site order in {@code w.ys}.
+   */
+  private void fitFeature(int f, ComBatBlockFit fit, Workspace w) {
     int n = design.n;
     int q = design.q;
     int nb = design.batchCount;
     int v = fit.featureCount();
     int[] start = design.siteOrder.start;
     double[] ys = w.ys;
-    design.siteOrder.gather(data, f * n, ys);
-    boolean complete = true;
     int usableCount = 0;
     for (int b = 0; b < nb; b++) {
       int cnt = 0;
       boolean varied = false;
       double sum = 0;
-      // fast scan: two partial sums, range and a non-finite flag (y − y is NaN exactly for NaN and ±∞)
-      int i0 = start[b];
-      int i1 = start[b + 1];
-      double s0 = 0;
-      double s1 = 0;
-      double check = 0;
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      int i = i0;
-      for (; i + 1 < i1; i += 2) {
-        double y0 = ys[i];
-        double y1 = ys[i + 1];
-        s0 += y0;
-        s1 += y1;
-        check += (y0 - y0) + (y1 - y1);
-        lo = y0 < lo ? y0 : lo;
-        hi = y0 > hi ? y0 : hi;
-        lo = y1 < lo ? y1 : lo;
-        hi = y1 > hi ? y1 : hi;
-      }
-      if (i < i1) {
-        double y0 = ys[i];
-        s0 += y0;
-        check += y0 - y0;
-        lo = y0 < lo ? y0 : lo;
-        hi = y0 > hi ? y0 : hi;
-      }
-      if (check == 0) {
-        cnt = i1 - i0;
-        sum = s0 + s1;
-        varied = hi > lo;
-      } else {
-        double first = 0;
-        for (i = i0; i < i1; i++) {
-          double y = ys[i];
-          if (Double.isFinite(y)) {
-            if (cnt == 0) {
-              first = y;
-            } else if (y != first) {
-              varied = true;
-            }
-            cnt++;
-            sum += y;
+      double first = 0;
+      for (int i = start[b]; i < start[b + 1]; i++) {
+        double y = ys[i];
+        if (Double.isFinite(y)) {
+          if (cnt == 0) {
+            first = y;
+          } else if (y != first) {
+            varied = true;
           }
+          cnt++;
+          sum += y;
         }
       }
       ComBatBatchState state = cnt == 0 ? ComBatBatchState.NO_DATA
@@ -397,9 +445,6 @@ public final class ComBat implements Serializable {
       if (w.usable[b]) {
         usableCount++;
       }
-      if (cnt != start[b + 1] - start[b] || state != ComBatBatchState.USED) {
-        complete = false;
-      }
     }
     int ref = design.referenceIndex;
     ComBatFeatureStatus status = usableCount == nb ? ComBatFeatureStatus.HARMONIZED : ComBatFeatureStatus.PARTIAL;
@@ -407,19 +452,6 @@ public final class ComBat implements Serializable {
       status = ComBatFeatureStatus.CONSTANT;
     } else if (ref >= 0 && !w.usable[ref]) {
       status = ComBatFeatureStatus.REFERENCE_UNUSABLE;
-    } else if (complete) {
-      // β = (X̃ᵀX̃)⁻¹ X̃ᵀ y with the design's precomputed projector
-      double[] p = design.betaProjector;
-      for (int j = 0; j < q; j++) {
-        w.betaF[j] = dot(p, j * n, ys, n);
-      }
-      for (int b = 0; b < nb; b++) {
-        double a = w.ysum[b] / w.count[b];
-        for (int j = 0; j < q; j++) {
-          a -= design.covariateBatchMean[b * q + j] * w.betaF[j];
-        }
-        w.alpha[b] = a;
-      }
     } else if (!fitPartial(w)) {
       status = ComBatFeatureStatus.TOO_FEW_VALUES;
     }
@@ -427,6 +459,14 @@ public final class ComBat implements Serializable {
       SiteOrder.covariateEffect(design.covariateColumns, q, n, w.betaF, 0, 1, w.xb);
       status = finishFeature(f, fit, w, status);
     }
+    record(f, fit, w, status);
+  }
+
+  /** Stores the status of feature f; a feature left unchanged gets NaN estimates. */
+  private void record(int f, ComBatBlockFit fit, Workspace w, ComBatFeatureStatus status) {
+    int q = design.q;
+    int nb = design.batchCount;
+    int v = fit.featureCount();
     fit.status[f] = (byte) status.code();
     if (!status.adjusted()) {
       fit.grandMean[f] = Double.NaN;
@@ -443,25 +483,6 @@ public final class ComBat implements Serializable {
         fit.finiteCount[i] = w.count[b];
       }
     }
-  }
-
-  /** Σ a[off + i]·y[i], i < n, with four partial sums. */
-  private static double dot(double[] a, int off, double[] y, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      s0 += a[off + i] * y[i];
-      s1 += a[off + i + 1] * y[i + 1];
-      s2 += a[off + i + 2] * y[i + 2];
-      s3 += a[off + i + 3] * y[i + 3];
-    }
-    for (; i < n; i++) {
-      s0 += a[off + i] * y[i];
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   /** Least squares on the finite values of the usable sites; false if no residual df or collinear. */
@@ -531,16 +552,12 @@ public final class ComBat implements Serializable {
     return true;
   }
 
-  /** Residual moments → pooled variance, grand mean and standardised per-site moments. */
+  /** Residual moments of the used sites of feature f (values in site order in {@code w.ys}). */
   private ComBatFeatureStatus finishFeature(int f, ComBatBlockFit fit, Workspace w, ComBatFeatureStatus status) {
-    int q = design.q;
     int nb = design.batchCount;
-    int v = fit.featureCount();
     int[] start = design.siteOrder.start;
     double[] ys = w.ys;
     double[] xb = w.xb;
-    int total = 0;
-    double r2all = 0;
     for (int b = 0; b < nb; b++) {
       if (!w.usable[b]) {
         continue;
@@ -580,8 +597,25 @@ public final class ComBat implements Serializable {
       }
       w.rsum[b] = rs;
       w.r2sum[b] = r2;
-      total += w.count[b];
-      r2all += r2;
+    }
+    return finishMoments(f, fit, w, status);
+  }
+
+  /**
+   * From each used site's n_b, α_b, Σ r and Σ r² (in {@code w}): pooled variance, grand mean,
+   * standardised per-site moments, γ̂, δ̂²; stores them for feature f and returns its status.
+   */
+  private ComBatFeatureStatus finishMoments(int f, ComBatBlockFit fit, Workspace w, ComBatFeatureStatus status) {
+    int q = design.q;
+    int nb = design.batchCount;
+    int v = fit.featureCount();
+    int total = 0;
+    double r2all = 0;
+    for (int b = 0; b < nb; b++) {
+      if (w.usable[b]) {
+        total += w.count[b];
+        r2all += w.r2sum[b];
+      }
     }
     int ref = design.referenceIndex;
     double grandMean;

@@ -36,11 +36,11 @@ final class ComBatDesign implements Serializable {
   final double[] covariates;
   /** Per-site covariate means {@code [b·q + j]}. */
   final double[] covariateBatchMean;
-  /** {@code (X̃ᵀX̃)⁻¹ X̃ᵀ}, {@code q × n}, in site order {@code [j·n + i]}: β = this · y (site-ordered). */
+  /** {@code (X̃ᵀX̃)⁻¹ X̃ᵀ}, {@code q × n} row-major {@code [j·n + s]}: β = this · y. */
   final double[] betaProjector;
   /** The subjects in site order. */
   final SiteOrder siteOrder;
-  /** Covariates column-major in site order {@code [j·n + i]}. */
+  /** Covariates column-major in site order {@code [j·n + i]} (the per-feature path). */
   final double[] covariateColumns;
 
   private ComBatDesign(int n, int q, String[] batchNames, int referenceIndex, String[] covariateNames,
@@ -56,13 +56,7 @@ final class ComBatDesign implements Serializable {
     this.covariateBatchMean = covariateBatchMean;
     this.siteOrder = new SiteOrder(batchOf, batchNames.length);
     this.covariateColumns = siteOrder.columns(covariates, q);
-    double[] ordered = new double[q * n];
-    for (int j = 0; j < q; j++) {
-      for (int i = 0; i < n; i++) {
-        ordered[j * n + i] = betaProjector[j * n + siteOrder.order[i]];
-      }
-    }
-    this.betaProjector = ordered;
+    this.betaProjector = betaProjector;
   }
 
   static ComBatDesign of(String source, String[] subjects, String[] batchLabels, String[] covariateNames,

@@ -281,7 +281,7 @@ public final class ComBatModel implements Serializable {
    * @param batchLabels each subject's site label; every label must be one of {@link #batchNames()}
    * @param covariates {@code n × q} subject-major {@code [s·q + j]}, coded exactly as for the
    *     estimation (null or empty when q = 0)
-   * @param data {@code featureCount × n} feature-major {@code [f·n + s]}
+   * @param data {@code n × featureCount} subject-major {@code [s·featureCount + f]} (as a group-stage block)
    * @param out receives the harmonised values, same layout (may be {@code data} itself)
    * @throws UserInputException naming {@code source} for a site the model was not estimated on, a
    *     non-finite covariate, or a wrong number of covariates
@@ -327,50 +327,15 @@ public final class ComBatModel implements Serializable {
     }
     UserInputException.throwIfAny(problems);
     SiteOrder order = new SiteOrder(batchOf, batchNames.length);
-    double[] columns = order.columns(used, q);
-    double[] ys = new double[n];
-    double[] xb = new double[n];
-    double[] harmonised = new double[n];
-    for (int f = 0; f < featureCount; f++) {
-      applyFeature(data, out, f * n, order, columns, q, f, featureCount, status[f], grandMean[f], varPooled[f], beta,
-          gammaStar, deltaStar, batchState, referenceIndex, ys, xb, harmonised);
-    }
-  }
-
-  /**
-   * The harmonisation of one feature (formula in the class comment), shared by the estimation pass
-   * and {@link #apply}. {@code f}/{@code v} index the per-feature and site-major parameter arrays.
-   */
-  static void applyFeature(double[] data, double[] out, int base, SiteOrder order, double[] covariateColumns, int q,
-      int f, int v, byte status, double grandMean, double varPooled, double[] beta, double[] gammaStar,
-      double[] deltaStar, byte[] batchState, int referenceIndex, double[] ys, double[] xb, double[] harmonised) {
-    int n = order.n;
-    if (!ComBatFeatureStatus.ofCode(status).adjusted()) {
-      for (int s = 0; s < n; s++) {
-        out[base + s] = data[base + s];
+    TileKernels.Pass2 p = new TileKernels.Pass2(batchNames.length, q);
+    for (int f0 = 0; f0 < featureCount; f0 += TileKernels.TILE) {
+      int w = Math.min(TileKernels.TILE, featureCount - f0);
+      for (int k = 0; k < w; k++) {
+        int f = f0 + k;
+        TileKernels.setParameters(p, k, batchNames.length, q, status[f], grandMean[f], varPooled[f], beta, gammaStar,
+            deltaStar, batchState, f, featureCount, referenceIndex);
       }
-      return;
+      TileKernels.harmonize(data, out, featureCount, f0, w, n, batchOf, order, used, q, p);
     }
-    order.gather(data, base, ys);
-    SiteOrder.covariateEffect(covariateColumns, q, n, beta, f, v, xb);
-    double sd = Math.sqrt(varPooled);
-    int[] start = order.start;
-    for (int b = 0; b < start.length - 1; b++) {
-      int i0 = start[b];
-      int i1 = start[b + 1];
-      int k = b * v + f;
-      if (b == referenceIndex || batchState[k] != ComBatBatchState.USED.code()) {
-        System.arraycopy(ys, i0, harmonised, i0, i1 - i0);
-        continue;
-      }
-      // (z − γ*)/√δ*² · σ + m with z = (y − m)/σ, m = grand mean + x·β; NaN and ±∞ map to themselves
-      double r = 1 / Math.sqrt(deltaStar[k]);
-      double c = gammaStar[k] * sd * r;
-      for (int i = i0; i < i1; i++) {
-        double mean = grandMean + xb[i];
-        harmonised[i] = mean + (ys[i] - mean) * r - c;
-      }
-    }
-    order.scatter(harmonised, out, base);
   }
 }

@@ -3,10 +3,10 @@ package org.voxelspark.harmonize;
 import java.io.Serializable;
 
 /**
- * Subjects reordered site by site, so that the per-feature loops run over contiguous ranges (which
- * the JIT vectorises) instead of scattered subject indices: {@code order[i]} is the subject at
- * position i, site b occupies positions {@code [start[b], start[b + 1])}, subjects of a site in their
- * original order.
+ * Subjects reordered site by site, for the per-feature (general) path of features with missing
+ * values or unusable sites, whose loops then run over contiguous ranges, and for copying one site's
+ * subjects: {@code order[i]} is the subject at position i, site b occupies positions
+ * {@code [start[b], start[b + 1])}, subjects of a site in their original order.
  */
 final class SiteOrder implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,17 +35,10 @@ final class SiteOrder implements Serializable {
     return start[b + 1] - start[b];
   }
 
-  /** {@code dst[i] = src[base + order[i]]}: one feature's values in site order. */
-  void gather(double[] src, int base, double[] dst) {
+  /** Column f of the subject-major {@code n × v} matrix in site order: {@code dst[i] = src[order[i]·v + f]}. */
+  void gatherColumn(double[] src, int f, int v, double[] dst) {
     for (int i = 0; i < n; i++) {
-      dst[i] = src[base + order[i]];
-    }
-  }
-
-  /** {@code dst[base + order[i]] = src[i]}. */
-  void scatter(double[] src, double[] dst, int base) {
-    for (int i = 0; i < n; i++) {
-      dst[base + order[i]] = src[i];
+      dst[i] = src[order[i] * v + f];
     }
   }
 

@@ -58,7 +58,7 @@ class ComBatGoldenTest {
     }
   }
 
-  /** The golden inputs: data feature-major, subjects, sites and neuroCombat's covariate coding. */
+  /** The golden inputs: data subject-major, subjects, sites and neuroCombat's covariate coding. */
   record Inputs(int features, int subjects, double[] data, String[] ids, String[] sites, double[] covariates) {
     static Inputs load() {
       Path dir = SharedData.require("golden/combat");
@@ -68,7 +68,7 @@ class ComBatGoldenTest {
       double[] data = new double[features * n];
       for (int f = 0; f < features; f++) {
         for (int s = 0; s < n; s++) {
-          data[f * n + s] = Double.parseDouble(d.get(f + 1)[s + 1]);
+          data[s * features + f] = Double.parseDouble(d.get(f + 1)[s + 1]);
         }
       }
       List<String[]> c = csv(dir.resolve("input_covars.csv"));
@@ -134,7 +134,7 @@ class ComBatGoldenTest {
     int v = in.features;
     ComBatBlockFit fit = r.fits().get(0);
     ComBatModel model = r.model();
-    double worstData = compareFeatureMajor(table(dir.resolve("harmonized.csv")), r.harmonized(), v, n);
+    double worstData = compareSubjectMajor(table(dir.resolve("harmonized.csv")), r.harmonized(), v, n);
     double worstGammaHat = compareSiteMajor(table(dir.resolve("gamma_hat.csv")), fit.gammaHat(), v);
     double worstDeltaHat = compareSiteMajor(table(dir.resolve("delta_hat.csv")), fit.deltaHat(), v);
     double worstGammaStar = compareSiteMajor(table(dir.resolve("gamma_star.csv")), model.gammaStar(), v);
@@ -175,18 +175,18 @@ class ComBatGoldenTest {
     Inputs in = Inputs.load();
     ComBat.Result r = in.combat(c, ComBatConvention.VOXELSPARK).harmonize(in.data, in.features, 7);
     Path dir = SharedData.require("golden/combat/" + c.name());
-    double worst = compareFeatureMajor(table(dir.resolve("harmonized.csv")), r.harmonized(), in.features, in.subjects);
+    double worst = compareSubjectMajor(table(dir.resolve("harmonized.csv")), r.harmonized(), in.features, in.subjects);
     String msg = String.format(Locale.ROOT, "%s, default convention: max |Δ| harmonised vs neuroCombat %.2g", c, worst);
     System.out.println(msg);
     assertTrue(worst <= DEFAULT_CONVENTION_BOUND, msg);
   }
 
-  static double compareFeatureMajor(double[][] golden, double[] ours, int v, int n) {
+  static double compareSubjectMajor(double[][] golden, double[] ours, int v, int n) {
     assertEquals(v, golden.length);
     double worst = 0;
     for (int f = 0; f < v; f++) {
       for (int s = 0; s < n; s++) {
-        worst = Math.max(worst, Math.abs(golden[f][s] - ours[f * n + s]));
+        worst = Math.max(worst, Math.abs(golden[f][s] - ours[s * v + f]));
       }
     }
     return worst;

@@ -25,6 +25,24 @@ import org.voxelspark.error.UserInputException;
 class ComBatTest {
   static final int[] PER_SITE = {40, 30, 50, 35};
 
+  /** Column f (feature f over all n subjects) of a subject-major n × v matrix. */
+  static double[] column(double[] data, int n, int v, int f) {
+    double[] y = new double[n];
+    for (int s = 0; s < n; s++) {
+      y[s] = data[s * v + f];
+    }
+    return y;
+  }
+
+  /** Columns [from, from + w) of a subject-major n × v matrix, as an n × w matrix. */
+  static double[] columns(double[] data, int n, int v, int from, int w) {
+    double[] out = new double[n * w];
+    for (int s = 0; s < n; s++) {
+      System.arraycopy(data, s * v + from, out, s * w, w);
+    }
+    return out;
+  }
+
   /** Least-squares residual sum of squares of y on the columns of x (n × p, row-major). */
   static double rss(double[] y, double[] x, int n, int p) {
     double[] a = new double[p * p];
@@ -111,7 +129,7 @@ class ComBatTest {
     double[] reduced = design(c, false);
     double sum = 0;
     for (int f = 0; f < c.features; f++) {
-      double[] y = Arrays.copyOfRange(data, f * c.n, (f + 1) * c.n);
+      double[] y = column(data, c.n, c.features, f);
       double r0 = rss(y, reduced, c.n, 3);
       double r1 = rss(y, full, c.n, 3 + PER_SITE.length - 1);
       sum += (r0 - r1) / r0;
@@ -125,7 +143,7 @@ class ComBatTest {
     int p = 3 + PER_SITE.length - 1;
     double sum = 0;
     for (int f = 0; f < c.features; f++) {
-      double[] y = Arrays.copyOfRange(data, f * c.n, (f + 1) * c.n);
+      double[] y = column(data, c.n, c.features, f);
       double[] a = new double[p * p];
       double[] rhs = new double[p];
       for (int i = 0; i < c.n; i++) {
@@ -158,7 +176,7 @@ class ComBatTest {
       double[] a = new double[9];
       double[] rhs = new double[3];
       for (int i = 0; i < c.n; i++) {
-        double y = data[f * c.n + i];
+        double y = data[i * c.features + f];
         for (int j = 0; j < 3; j++) {
           rhs[j] += x[i * 3 + j] * y;
           for (int k = 0; k < 3; k++) {
@@ -206,15 +224,31 @@ class ComBatTest {
 
   @Test
   void blockSizeDoesNotChangeTheResult() {
-    SyntheticSites c = new SyntheticSites(5, 97, PER_SITE, 0.5);
+    // more features than one vectorised tile, with features on the general path (missing values, a
+    // site missing) inside and across tiles
+    SyntheticSites c = new SyntheticSites(5, TileKernels.TILE + 41, PER_SITE, 0.5);
+    double[] data = c.data.clone();
+    for (int s = 0; s < c.n; s++) {
+      if (s % 11 == 0) {
+        data[s * c.features + 3] = Double.NaN;
+      }
+      if (c.siteOf[s] == 1) {
+        data[s * c.features + TileKernels.TILE + 7] = Double.NaN;
+      }
+    }
     for (EmpiricalBayes eb : EmpiricalBayes.values()) {
       for (ComBatConvention conv : ComBatConvention.values()) {
         ComBat combat = c.combat(ComBatOptions.defaults().withEmpiricalBayes(eb).withConvention(conv));
-        ComBat.Result whole = combat.harmonize(c.data, c.features, c.features);
+        ComBat.Result whole = combat.harmonize(data, c.features, c.features);
+        assertEquals(ComBatFeatureStatus.PARTIAL, whole.model().status(TileKernels.TILE + 7));
         for (int bs : new int[] {1, 10, 33}) {
-          ComBat.Result split = combat.harmonize(c.data, c.features, bs);
+          ComBat.Result split = combat.harmonize(data, c.features, bs);
           double worst = 0;
-          for (int i = 0; i < c.data.length; i++) {
+          for (int i = 0; i < data.length; i++) {
+            if (Double.isNaN(data[i])) {
+              assertTrue(Double.isNaN(split.harmonized()[i]));
+              continue;
+            }
             worst = Math.max(worst, Math.abs(whole.harmonized()[i] - split.harmonized()[i]));
           }
           assertTrue(worst < 1e-15, eb + "/" + conv + " block size " + bs + ": max |Δ| " + worst);
@@ -236,7 +270,7 @@ class ComBatTest {
       List<ComBatBlockFit> blocks = new ArrayList<>();
       for (int start = 0; start < c.features; start += 13) {
         int v = Math.min(13, c.features - start);
-        blocks.add(combat.fitBlock(start, v, Arrays.copyOfRange(c.data, start * c.n, (start + v) * c.n)));
+        blocks.add(combat.fitBlock(start, v, columns(c.data, c.n, c.features, start, v)));
       }
       Collections.shuffle(blocks, new Random(3));
       // a tree of partial accumulators, as Spark's treeAggregate builds
@@ -327,24 +361,25 @@ class ComBatTest {
     SyntheticSites c = new SyntheticSites(21, 60, PER_SITE, 0.5);
     double[] data = c.data.clone();
     int n = c.n;
+    int fc = c.features;
     // 0: constant everywhere; 1: siteB missing (NaN); 2: siteC all zeros; 3: siteD a single value;
     // 4: a few NaN in siteA; 5: constant in every site
-    Arrays.fill(data, 0, n, 0.5);
     for (int s = 0; s < n; s++) {
+      data[s * fc] = 0.5;
       if (c.siteOf[s] == 1) {
-        data[n + s] = Double.NaN;
+        data[s * fc + 1] = Double.NaN;
       }
       if (c.siteOf[s] == 2) {
-        data[2 * n + s] = 0;
+        data[s * fc + 2] = 0;
       }
       if (c.siteOf[s] == 3) {
-        data[3 * n + s] = s == n - 1 ? data[3 * n + s] : Double.NaN;
+        data[s * fc + 3] = s == n - 1 ? data[s * fc + 3] : Double.NaN;
       }
-      data[5 * n + s] = 0.1 * c.siteOf[s];
+      data[s * fc + 5] = 0.1 * c.siteOf[s];
     }
     int[] nanSubjects = {0, 5, 17};
     for (int s : nanSubjects) {
-      data[4 * n + s] = Double.NaN;
+      data[s * fc + 4] = Double.NaN;
     }
     ComBat combat = c.combat(ComBatOptions.defaults());
     ComBat.Result r = combat.harmonize(data, c.features, 16);
@@ -370,27 +405,27 @@ class ComBatTest {
     double[] out = r.harmonized();
     for (int s = 0; s < n; s++) {
       // unchanged: constant features, the unusable sites' subjects, missing values
-      assertEquals(data[s], out[s]);
-      assertEquals(data[5 * n + s], out[5 * n + s]);
+      assertEquals(data[s * fc], out[s * fc]);
+      assertEquals(data[s * fc + 5], out[s * fc + 5]);
       if (c.siteOf[s] == 1) {
-        assertTrue(Double.isNaN(out[n + s]));
+        assertTrue(Double.isNaN(out[s * fc + 1]));
       } else {
-        assertNotEquals(data[n + s], out[n + s], "other sites harmonised");
+        assertNotEquals(data[s * fc + 1], out[s * fc + 1], "other sites harmonised");
       }
       if (c.siteOf[s] == 2) {
-        assertEquals(0.0, out[2 * n + s]);
+        assertEquals(0.0, out[s * fc + 2]);
       }
       if (c.siteOf[s] == 3) {
-        assertEquals(data[3 * n + s], out[3 * n + s], 0.0);
+        assertEquals(data[s * fc + 3], out[s * fc + 3], 0.0);
       }
     }
     for (int s : nanSubjects) {
-      assertTrue(Double.isNaN(out[4 * n + s]));
+      assertTrue(Double.isNaN(out[s * fc + 4]));
     }
     for (int f = 0; f < c.features; f++) {
       for (int s = 0; s < n; s++) {
-        if (Double.isFinite(data[f * n + s])) {
-          assertTrue(Double.isFinite(out[f * n + s]), "no finite input becomes NaN: feature " + f);
+        if (Double.isFinite(data[s * fc + f])) {
+          assertTrue(Double.isFinite(out[s * fc + f]), "no finite input becomes NaN: feature " + f);
         }
       }
     }
@@ -404,6 +439,7 @@ class ComBatTest {
   void missingValuesEqualFittingTheSubjectsThatHaveThem() {
     SyntheticSites c = new SyntheticSites(31, 4, PER_SITE, 0.5);
     int n = c.n;
+    int fc = c.features;
     double[] data = c.data.clone();
     boolean[] keep = new boolean[n];
     for (int s = 0; s < n; s++) {
@@ -412,7 +448,7 @@ class ComBatTest {
     for (int f = 0; f < c.features; f++) {
       for (int s = 0; s < n; s++) {
         if (!keep[s]) {
-          data[f * n + s] = Double.NaN;
+          data[s * fc + f] = Double.NaN;
         }
       }
     }
@@ -434,7 +470,7 @@ class ComBatTest {
         cov[2 * j] = cv[2 * s];
         cov[2 * j + 1] = cv[2 * s + 1];
         for (int f = 0; f < c.features; f++) {
-          sub[f * m + j] = data[f * n + s];
+          sub[j * fc + f] = data[s * fc + f];
         }
         j++;
       }
@@ -444,10 +480,10 @@ class ComBatTest {
     for (int f = 0; f < c.features; f++) {
       for (int s = 0, j = 0; s < n; s++) {
         if (keep[s]) {
-          assertEquals(expected[f * m + j], out[f * n + s], 1e-12);
+          assertEquals(expected[j * fc + f], out[s * fc + f], 1e-12);
           j++;
         } else {
-          assertTrue(Double.isNaN(out[f * n + s]));
+          assertTrue(Double.isNaN(out[s * fc + f]));
         }
       }
     }
@@ -460,7 +496,7 @@ class ComBatTest {
     for (int f = 0; f < c.features; f++) {
       for (int s = 0; s < c.n; s++) {
         if (c.siteOf[s] == 2) {
-          assertEquals(c.data[f * c.n + s], r.harmonized()[f * c.n + s], 0.0);
+          assertEquals(c.data[s * c.features + f], r.harmonized()[s * c.features + f], 0.0);
         }
       }
     }
@@ -469,13 +505,13 @@ class ComBatTest {
     double[] data = c.data.clone();
     for (int s = 0; s < c.n; s++) {
       if (c.siteOf[s] == 2) {
-        data[s] = Double.NaN;
+        data[s * c.features] = Double.NaN;
       }
     }
     ComBat.Result r2 = c.combat(ComBatOptions.defaults().withReferenceBatch("siteC")).harmonize(data, c.features, 30);
     assertEquals(ComBatFeatureStatus.REFERENCE_UNUSABLE, r2.model().status(0));
     for (int s = 0; s < c.n; s++) {
-      assertEquals(data[s], r2.harmonized()[s], 0.0);
+      assertEquals(data[s * c.features], r2.harmonized()[s * c.features], 0.0);
     }
   }
 
@@ -515,8 +551,8 @@ class ComBatTest {
     // a slice applies like the whole to its features
     double[] sliceOut = new double[10 * pat.n];
     model.slice(20, 10).apply("patients.tsv", pat.ids, pat.sites, pat.age,
-        Arrays.copyOfRange(pat.data, 20 * pat.n, 30 * pat.n), sliceOut);
-    assertArrayEquals(Arrays.copyOfRange(outPatients, 20 * pat.n, 30 * pat.n), sliceOut);
+        columns(pat.data, pat.n, c.features, 20, 10), sliceOut);
+    assertArrayEquals(columns(outPatients, pat.n, c.features, 20, 10), sliceOut);
     // the patients' site effects are removed with the controls' estimates and the disease effect stays:
     // the standardised (patient − control) difference, harmonised (in units of the pooled SD onto
     // which ComBat maps every site, √varPooled) vs clean data (units of σ)
@@ -551,10 +587,12 @@ class ComBatTest {
     assertTrue(wrongCovariates.getMessage().contains("age"), wrongCovariates.getMessage());
   }
 
+  /** Mean of feature f of a subject-major n × (data.length / n) matrix. */
   static double mean(double[] data, int f, int n) {
+    int v = data.length / n;
     double s = 0;
     for (int i = 0; i < n; i++) {
-      s += data[f * n + i];
+      s += data[i * v + f];
     }
     return s / n;
   }
@@ -564,7 +602,7 @@ class ComBatTest {
     int[] cnt = new int[PER_SITE.length];
     for (int i = 0; i < sub.n; i++) {
       int b = sub.sites[i].charAt(4) - 'A';
-      sum[b] += data[f * sub.n + i] + 0.001 * sub.age[i];
+      sum[b] += data[i * (data.length / sub.n) + f] + 0.001 * sub.age[i];
       cnt[b]++;
     }
     double lo = Double.POSITIVE_INFINITY;
@@ -590,8 +628,8 @@ class ComBatTest {
         sites[j] = c.sites[s];
         age[j] = c.age[s];
         for (int f = 0; f < c.features; f++) {
-          data[f * m + j] = c.data[f * c.n + s];
-          clean[f * m + j] = c.clean[f * c.n + s];
+          data[j * c.features + f] = c.data[s * c.features + f];
+          clean[j * c.features + f] = c.clean[s * c.features + f];
         }
       }
       return new Subset(m, ids, sites, age, data, clean);

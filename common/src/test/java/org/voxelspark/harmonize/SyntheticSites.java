@@ -7,7 +7,7 @@ import java.util.Random;
  * {@code y = μ_f + β_age·age_s + β_group·patient_s + γ_bf + δ_bf·σ_f·ε}, ε ~ N(0, 1). Site shifts
  * γ_bf ~ N(shift_b, 0.5 σ_f) and scales δ_bf ~ scale_b·exp(N(0, 0.1)) are planted per site; the
  * group effect (patients vs controls) and the age slope are the biology to protect. {@link #clean}
- * is the same data without site effects (γ = 0, δ = 1).
+ * is the same data without site effects (γ = 0, δ = 1). Data are subject-major, {@code [s·features + f]}.
  */
 final class SyntheticSites {
   final int features;
@@ -72,8 +72,8 @@ final class SyntheticSites {
         double group = groupEffect * sigma * patient[i];
         double e = sigma * rnd.nextGaussian();
         double dev = scaleAllDeviation ? group + e : e;
-        data[f * n + i] = additive + (scaleAllDeviation ? 0 : group) + gamma[siteOf[i]] + delta[siteOf[i]] * dev;
-        clean[f * n + i] = additive + group + e;
+        data[i * features + f] = additive + (scaleAllDeviation ? 0 : group) + gamma[siteOf[i]] + delta[siteOf[i]] * dev;
+        clean[i * features + f] = additive + group + e;
       }
     }
   }

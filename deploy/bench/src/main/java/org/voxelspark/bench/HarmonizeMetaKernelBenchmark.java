@@ -76,7 +76,7 @@ public class HarmonizeMetaKernelBenchmark {
         delta[b] = 0.7 + 0.6 * rnd.nextDouble();
       }
       for (int s = 0; s < SUBJECTS; s++) {
-        block[f * SUBJECTS + s] = 0.5 - 0.001 * cov[3 * s + 2] + 0.01 * cov[3 * s] + gamma[siteOf[s]]
+        block[s * VOXELS + f] = 0.5 - 0.001 * cov[3 * s + 2] + 0.01 * cov[3 * s] + gamma[siteOf[s]]
             + delta[siteOf[s]] * 0.02 * rnd.nextGaussian();
       }
     }
