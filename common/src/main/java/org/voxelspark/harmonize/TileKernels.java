@@ -138,9 +138,9 @@ final class TileKernels {
 
   /**
    * Sets tile slot k to harmonise feature f: {@code y* = m + (y − m)·scale_b − shift_b} with
-   * {@code m = grandMean + x·β}, {@code scale = 1/√δ*²}, {@code shift = γ* σ̂/√δ*²}. A feature left
-   * unchanged gets m = 0, scale 1, shift 0, which maps every value to itself exactly; a site to be
-   * kept as it is (the reference site, a site not used for the feature) is marked {@code keep}.
+   * {@code m = grandMean + x·β}, {@code scale = 1/√δ*²}, {@code shift = γ* σ̂/√δ*²}. The sites whose
+   * values are kept as they are — every site of a feature left unchanged, the reference site, a site
+   * not used for the feature — are marked {@code keep} and copied bit for bit.
    */
   static void setParameters(Pass2 p, int k, int nb, int q, byte status, double grandMean, double varPooled,
       double[] beta, double[] gammaStar, double[] deltaStar, byte[] batchState, int f, int v, int referenceIndex) {
@@ -153,9 +153,9 @@ final class TileKernels {
     for (int b = 0; b < nb; b++) {
       int i = b * v + f;
       int o = b * TILE + k;
-      boolean keep = adjusted && (b == referenceIndex || batchState[i] != ComBatBatchState.USED.code());
+      boolean keep = !adjusted || b == referenceIndex || batchState[i] != ComBatBatchState.USED.code();
       p.keep[o] = keep;
-      if (!adjusted || keep) {
+      if (keep) {
         p.scale[o] = 1;
         p.shift[o] = 0;
       } else {
