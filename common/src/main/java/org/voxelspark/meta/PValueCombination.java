@@ -19,7 +19,7 @@ public final class PValueCombination {
   private PValueCombination() {}
 
   /** Per voxel: the combined statistic (Z or X²), the combined one-sided p, the number of sites. */
-  public record Combined(double[] statistic, double[] p, int[] k) {}
+  public record Combined(double[] statistic, double[] p, int[] k) implements java.io.Serializable {}
 
   private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 

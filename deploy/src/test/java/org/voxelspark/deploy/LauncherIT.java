@@ -74,8 +74,10 @@ class LauncherIT {
     assertEquals(1, Files.readAllLines(out.resolve("failures.tsv")).size(), "header only: nothing failed");
 
     // the group stage on the participant maps: the planted FA drop of the patients' left corticospinal tract
+    // (after ComBat across the three sites, with the multi-centre meta-analysis beside it)
     Run group = voxelspark(cohort.toString(), out.toString(), "group", "--metric", "fa", "--contrast", "HCgtHFS=-group[HFS]",
-        "--permutations", "200", "--cluster-threshold-z", "3.1", "--atlas", cohort.resolve("truth/site-A_dwi_labels.nii.gz").toString(),
+        "--ftest", "site=site", "--permutations", "200", "--cluster-threshold-z", "3.1", "--harmonize", "combat", "--meta", "re",
+        "--atlas", cohort.resolve("truth/site-A_dwi_labels.nii.gz").toString(),
         "--atlas-labels", cohort.resolve("truth/labels.tsv").toString(), "--", "--master", "local[2]");
     assertEquals(0, group.code(), group.err());
     assertTrue(group.out().contains("group stage: fa of 28 subjects"), group.out());
@@ -88,6 +90,21 @@ class LauncherIT {
     String cst = Files.readAllLines(groupDir.resolve("desc-fa_roistats.tsv")).stream().filter(l -> l.contains("\tcst_left\t"))
         .findFirst().orElseThrow();
     assertTrue(Double.parseDouble(cst.split("\t")[9]) < 0.05, "left CST FA lower in patients, FWE over the ROIs: " + cst);
+    // the sample cohort's planted scanner effects are gone after ComBat: the site F-test is null almost everywhere
+    float[] mask = org.voxelspark.nifti.NiftiReader.read(groupDir.resolve("desc-fa_mask.nii.gz")).data();
+    float[] siteP = org.voxelspark.nifti.NiftiReader.read(groupDir.resolve("desc-fa_contrast-site_stat-p_statmap.nii.gz")).data();
+    int inMask = 0;
+    int siteEffect = 0;
+    for (int v = 0; v < mask.length; v++) {
+      if (mask[v] != 0) {
+        inMask++;
+        siteEffect += siteP[v] < 0.05 ? 1 : 0;
+      }
+    }
+    assertTrue(siteEffect < 0.05 * inMask, "site effect after ComBat in " + siteEffect + " of " + inMask + " voxels");
+    String megameta = Files.readAllLines(groupDir.resolve("desc-fa_contrast-HCgtHFS_megameta.tsv")).stream()
+        .filter(l -> l.contains("\tcst_left\t")).findFirst().orElseThrow();
+    assertTrue(Double.parseDouble(megameta.split("\t")[10]) < 0.05, "and the meta-analysis over sites agrees: " + megameta);
 
     // one subject's BOLD is truncated: reported, the others finish, exit code 1, no stack trace
     Path bold = cohort.resolve("sub-05/func/sub-05_task-rest_bold.nii.gz");

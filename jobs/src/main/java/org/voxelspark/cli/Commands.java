@@ -268,7 +268,43 @@ final class Commands {
         c.get(VoxelsparkOptions.PERMUTATION_SEED), c.get(VoxelsparkOptions.TAIL), c.get(VoxelsparkOptions.PARTITION), spatial,
         mask.isEmpty() ? null : mask, c.get(VoxelsparkOptions.MIN_COVERAGE), c.get(VoxelsparkOptions.BLOCK_SIZE),
         256, atlas.isEmpty() ? null : atlas, labelsFile.isEmpty() ? null : labelsFile, c.get(VoxelsparkOptions.EXCLUDE_FAILED),
-        where);
+        where, harmonization(c), metaOptions(c));
+  }
+
+  /** The ComBat settings, or null without {@code --harmonize combat}. */
+  static org.voxelspark.group.GroupSettings.Harmonization harmonization(Config c) {
+    if (c.get(VoxelsparkOptions.HARMONIZE) == org.voxelspark.group.Harmonize.NONE) {
+      return null;
+    }
+    org.voxelspark.harmonize.ComBatOptions o = org.voxelspark.harmonize.ComBatOptions.defaults()
+        .withEmpiricalBayes(c.get(VoxelsparkOptions.COMBAT_EB)).withAdjustment(c.get(VoxelsparkOptions.COMBAT_ADJUST))
+        .withConvention(c.get(VoxelsparkOptions.COMBAT_CONVENTION));
+    String ref = c.get(VoxelsparkOptions.COMBAT_REFERENCE_SITE);
+    if (!ref.isEmpty()) {
+      o = o.withReferenceBatch(ref);
+    }
+    java.util.Map<String, java.util.Set<String>> estimate = new java.util.LinkedHashMap<>();
+    for (String spec : c.get(VoxelsparkOptions.COMBAT_ESTIMATE_WHERE)) {
+      String[] nv = nameAndValue(spec, VoxelsparkOptions.COMBAT_ESTIMATE_WHERE);
+      estimate.computeIfAbsent(nv[0], k -> new java.util.LinkedHashSet<>()).add(nv[1]);
+    }
+    String model = c.get(VoxelsparkOptions.COMBAT_MODEL);
+    return new org.voxelspark.group.GroupSettings.Harmonization(o, estimate, model.isEmpty() ? null : model);
+  }
+
+  /** The meta-analysis options, or null without {@code --meta}. */
+  static org.voxelspark.meta.MetaOptions metaOptions(Config c) {
+    org.voxelspark.group.MetaModel m = c.get(VoxelsparkOptions.META);
+    if (m == org.voxelspark.group.MetaModel.NONE) {
+      return null;
+    }
+    org.voxelspark.meta.MetaMethod method = m == org.voxelspark.group.MetaModel.FE
+        ? org.voxelspark.meta.MetaMethod.FIXED_EFFECT : c.get(VoxelsparkOptions.META_METHOD);
+    if (m == org.voxelspark.group.MetaModel.RE && method == org.voxelspark.meta.MetaMethod.FIXED_EFFECT) {
+      throw new org.voxelspark.error.UserInputException("configuration", VoxelsparkOptions.META_METHOD.flagName(),
+          "fixed-effect is not a random-effects estimator; use --meta fe, or a tau^2 estimator with --meta re");
+    }
+    return org.voxelspark.meta.MetaOptions.defaults().withMethod(method).withTest(c.get(VoxelsparkOptions.META_TEST));
   }
 
   private static String[] nameAndValue(String spec, OptionSpec<?> option) {

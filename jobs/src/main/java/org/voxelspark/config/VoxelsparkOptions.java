@@ -103,6 +103,33 @@ public final class VoxelsparkOptions {
   public static final OptionSpec<List<String>> WHERE = OptionSpec.ofList("where",
       "analyse only subjects whose participants.tsv values match, as column=value (one column repeated: any of its values;"
           + " several columns: all), e.g. group=HFS; default everyone");
+  public static final OptionSpec<org.voxelspark.group.Harmonize> HARMONIZE = OptionSpec.ofEnum("harmonize",
+      "site harmonisation of the maps before the pooled GLM", org.voxelspark.group.Harmonize.class,
+      org.voxelspark.group.Harmonize.NONE);
+  public static final OptionSpec<org.voxelspark.harmonize.EmpiricalBayes> COMBAT_EB = OptionSpec.ofEnum("combat-eb",
+      "ComBat's empirical Bayes: parametric priors, non-parametric, or none", org.voxelspark.harmonize.EmpiricalBayes.class,
+      org.voxelspark.harmonize.EmpiricalBayes.PARAMETRIC);
+  public static final OptionSpec<org.voxelspark.harmonize.ComBatAdjustment> COMBAT_ADJUST = OptionSpec.ofEnum("combat-adjust",
+      "what ComBat adjusts per site: location and scale, or location only", org.voxelspark.harmonize.ComBatAdjustment.class,
+      org.voxelspark.harmonize.ComBatAdjustment.MEAN_AND_VARIANCE);
+  public static final OptionSpec<String> COMBAT_REFERENCE_SITE = OptionSpec.ofOptionalString("combat-reference-site",
+      "a site ComBat leaves unchanged and maps the others onto; default none (the pooled site)", "SITE");
+  public static final OptionSpec<org.voxelspark.harmonize.ComBatConvention> COMBAT_CONVENTION = OptionSpec.ofEnum(
+      "combat-convention", "ComBat's numerics: voxelspark's, or neuroCombat 0.2.12's to the last digit",
+      org.voxelspark.harmonize.ComBatConvention.class, org.voxelspark.harmonize.ComBatConvention.VOXELSPARK);
+  public static final OptionSpec<List<String>> COMBAT_ESTIMATE_WHERE = OptionSpec.ofList("combat-estimate-where",
+      "estimate ComBat on these subjects only, as column=value (e.g. group=HC), and apply it to all; default all");
+  public static final OptionSpec<String> COMBAT_MODEL = OptionSpec.ofOptionalString("combat-model",
+      "apply a saved ComBat model (desc-<metric>_combat.parquet of an earlier run) instead of estimating one", "FILE");
+  public static final OptionSpec<org.voxelspark.group.MetaModel> META = OptionSpec.ofEnum("meta",
+      "meta-analysis of per-site effects beside the pooled analysis: none, fixed effect, random effects",
+      org.voxelspark.group.MetaModel.class, org.voxelspark.group.MetaModel.NONE);
+  public static final OptionSpec<org.voxelspark.meta.MetaMethod> META_METHOD = OptionSpec.ofEnum("meta-method",
+      "random-effects estimator of tau^2 (with --meta re)", org.voxelspark.meta.MetaMethod.class,
+      org.voxelspark.meta.MetaMethod.REML);
+  public static final OptionSpec<org.voxelspark.meta.MetaTest> META_TEST = OptionSpec.ofEnum("meta-test",
+      "test of the pooled effect: Wald z, or Hartung-Knapp-Sidik-Jonkman t", org.voxelspark.meta.MetaTest.class,
+      org.voxelspark.meta.MetaTest.Z);
   public static final OptionSpec<Boolean> EXCLUDE_FAILED = OptionSpec.ofFlag("exclude-failed",
       "leave subjects without a usable map (failed, missing) out of the group stage and list them, instead of stopping");
   public static final OptionSpec<Long> SEED = OptionSpec.ofLong("seed",
@@ -120,8 +147,9 @@ public final class VoxelsparkOptions {
   /** Options of the group stage. */
   public static final List<OptionSpec<?>> GROUP =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL, PARTITION,
-          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, EXCLUDE_FAILED,
-          BLOCK_SIZE,
+          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, HARMONIZE,
+          COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META, META_METHOD,
+          META_TEST, EXCLUDE_FAILED, BLOCK_SIZE,
           N_CPUS);
   /** Options of {@code sample}. */
   public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SCALE);
@@ -132,5 +160,6 @@ public final class VoxelsparkOptions {
           ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
           CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
-          EXCLUDE_FAILED, SEED, SCALE);
+          HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
+          META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SCALE);
 }

@@ -166,8 +166,8 @@ public final class GroupFunctions {
     };
   }
 
-  /** The blocks' voxel lists (flat indices), for the compact grid of the group mask. */
-  public static JavaRDD<int[]> voxelLists(JavaRDD<GroupBlock> blocks) {
-    return blocks.map(GroupBlock::voxels);
+  /** The blocks' ids and voxel lists (flat indices), for the compact grid of the group mask. */
+  public static JavaRDD<Tuple2<Integer, int[]>> voxelLists(JavaRDD<GroupBlock> blocks) {
+    return blocks.map(b -> new Tuple2<>(b.blockId(), b.voxels()));
   }
 }

@@ -46,9 +46,11 @@ public final class GroupInputs {
   private final List<String> resampled;
   private final VolumeGeometry reference;
   private final int space;
+  private final String siteColumn;
 
   private GroupInputs(List<SubjectMap> maps, List<Map<String, String>> rows, Map<String, String> excluded,
-      List<String> resampled, VolumeGeometry reference, int space) {
+      List<String> resampled, VolumeGeometry reference, int space, String siteColumn) {
+    this.siteColumn = siteColumn;
     this.maps = maps;
     this.rows = rows;
     this.excluded = excluded;
@@ -80,6 +82,11 @@ public final class GroupInputs {
   /** The grid of the analysis. */
   public VolumeGeometry reference() {
     return reference;
+  }
+
+  /** The participants.tsv column naming the sites. */
+  public String siteColumn() {
+    return siteColumn;
   }
 
   /** The NIfTI xform code of the analysis' space. */
@@ -190,13 +197,21 @@ public final class GroupInputs {
     if (!spaceProblems.isEmpty()) {
       throw new UserInputException(spaceProblems);
     }
-    return new GroupInputs(List.copyOf(maps), List.copyOf(rows), unavailable, List.copyOf(resampled), reference, space);
+    return new GroupInputs(List.copyOf(maps), List.copyOf(rows), unavailable, List.copyOf(resampled), reference, space,
+        cohort.siteColumn());
   }
 
   /** Whether the subject's row has an accepted value in every selection column. */
   static boolean selected(Subject s, Map<String, java.util.Set<String>> where) {
+    Map<String, String> row = new java.util.HashMap<>(s.attributes());
+    row.put("participant_id", "sub-" + s.label());
+    return selected(row, where);
+  }
+
+  /** Whether a {@code participants.tsv} row has an accepted value in every selection column. */
+  static boolean selected(Map<String, String> row, Map<String, java.util.Set<String>> where) {
     for (Map.Entry<String, java.util.Set<String>> w : where.entrySet()) {
-      String value = w.getKey().equals("participant_id") ? "sub-" + s.label() : s.attributes().get(w.getKey());
+      String value = row.get(w.getKey());
       if (value == null || !w.getValue().contains(value.trim())) {
         return false;
       }

@@ -75,8 +75,9 @@ public final class GroupOutputs {
   }
 
   /** Writes everything; returns the URIs written. */
-  public static List<String> write(GroupStage.Result r, GroupRois.Result rois, GroupSettings settings, String outputRoot,
-      Configuration conf, String version) {
+  public static List<String> write(GroupStage.Result r, GroupSettings settings, String outputRoot, Configuration conf,
+      String version) {
+    GroupRois.Result rois = r.rois();
     String dir = directory(outputRoot, settings.metric());
     String m = settings.metric();
     VolumeGeometry ref = r.inputs().reference();
@@ -174,8 +175,238 @@ public final class GroupOutputs {
       w.table(tableStem(m, null, "roimeans"), roiMeans(rois, r.inputs()));
       w.table(tableStem(m, null, "roistats"), roiStats(rois, d, settings));
     }
+    if (r.meta() != null) {
+      writeMeta(w, r, settings);
+    }
+    if (r.combat() != null && r.combat().models() != null) {
+      writeCombatModel(w, r, settings);
+    }
     w.json(tableStem(m, null, "group") + ".json", summary(r, settings, version));
     return w.written;
+  }
+
+  /** The meta-analysis method's label in file names: {@code meta<FE|DL|REML|ML|PM|HE|SJ>}, HKSJ appended. */
+  static String metaMethod(org.voxelspark.meta.MetaOptions o) {
+    return "meta" + o.method().metaforName() + (o.test() == org.voxelspark.meta.MetaTest.HKSJ ? "HKSJ" : "");
+  }
+
+  private static void writeMeta(Writer w, GroupStage.Result r, GroupSettings settings) {
+    String m = settings.metric();
+    String method = metaMethod(settings.meta());
+    for (GroupMeta.Result mr : r.meta()) {
+      String l = label(mr.contrast());
+      for (org.voxelspark.meta.MetaOutput o : org.voxelspark.meta.MetaOutput.values()) {
+        boolean p = o == org.voxelspark.meta.MetaOutput.P || o == org.voxelspark.meta.MetaOutput.P_Q;
+        w.map(mapName(m, l, o.column().replace("_", ""), null, method), mr.pooled().get(o), 0, p ? 1 : 0,
+            p ? NiftiHeader.INTENT_PVAL : NiftiHeader.INTENT_ESTIMATE, "meta-analysis (" + method + ", "
+            + (mr.hedgesG() ? "Hedges' g" : "Fisher's z of partial r") + "): " + o.column());
+      }
+      double[] k = new double[mr.k().length];
+      double[] reason = new double[k.length];
+      for (int q = 0; q < k.length; q++) {
+        k[q] = mr.k()[q];
+        reason[q] = mr.reason()[q];
+      }
+      w.map(mapName(m, l, "k", null, method), k, 0, 0, NiftiHeader.INTENT_NONE, "sites pooled");
+      w.map(mapName(m, l, "reason", null, method), reason, 0, 0, NiftiHeader.INTENT_NONE,
+          "why a voxel was not pooled (MetaReason code; 0 = pooled)");
+      w.map(mapName(m, l, "z", null, "stouffer"), mr.stoufferZ(), 0, 0, NiftiHeader.INTENT_ZSCORE, "Stouffer's sqrt(n)-weighted Z");
+      w.map(mapName(m, l, "p", null, "stouffer"), mr.stoufferP(), 0, 1, NiftiHeader.INTENT_PVAL, "Stouffer's combined one-sided p");
+      w.map(mapName(m, l, "p", null, "fisher"), mr.fisherP(), 0, 1, NiftiHeader.INTENT_PVAL, "Fisher's combined one-sided p");
+    }
+    if (r.roiMeta() != null) {
+      GroupRois.Result rois = r.rois();
+      org.voxelspark.meta.SiteMeta sm = r.metaSites();
+      int nr = rois.rois().length;
+      int k = sm.sites().size();
+      for (int c = 0; c < r.roiMeta().size(); c++) {
+        org.voxelspark.meta.SiteMeta.ContrastResult cr = r.roiMeta().get(c);
+        String l = label(sm.contrastNames().get(c));
+        GroupAnalysis.TestResult mega = rois.analysis().tests().get(c);
+        SmallTable t = SmallTable.of(Column.integer("roi"), Column.string("name"), Column.real("mega_effect"),
+            Column.real("mega_t"), Column.real("mega_p_fwe"), Column.string("meta_effect_size"), Column.real("meta_estimate"),
+            Column.real("meta_se"), Column.real("meta_ci_lower"), Column.real("meta_ci_upper"), Column.real("meta_p"),
+            Column.real("meta_i2"), Column.real("meta_tau2"), Column.integer("meta_k"));
+        SmallTable sites = SmallTable.of(Column.integer("roi"), Column.string("name"), Column.string("site"),
+            Column.real("effect"), Column.real("variance"), Column.real("ci_lower"), Column.real("ci_upper"));
+        for (int q = 0; q < nr; q++) {
+          org.voxelspark.meta.MetaMaps pm = cr.pooled();
+          t.add(rois.rois()[q], rois.names().get(q), rois.analysis().glm().get(GlmOutput.COPE, c, q),
+              rois.analysis().glm().get(GlmOutput.T, c, q), mega.fweP()[q], sm.isHedgesG(c) ? "hedges_g" : "fisher_z",
+              pm.get(org.voxelspark.meta.MetaOutput.ESTIMATE)[q], pm.get(org.voxelspark.meta.MetaOutput.SE)[q],
+              pm.get(org.voxelspark.meta.MetaOutput.CI_LOWER)[q], pm.get(org.voxelspark.meta.MetaOutput.CI_UPPER)[q],
+              pm.get(org.voxelspark.meta.MetaOutput.P)[q], pm.get(org.voxelspark.meta.MetaOutput.I2)[q],
+              pm.get(org.voxelspark.meta.MetaOutput.TAU2)[q], pm.k()[q]);
+          for (int s2 = 0; s2 < k; s2++) {
+            double e = cr.effect()[s2 * nr + q];
+            double v = cr.variance()[s2 * nr + q];
+            double half = 1.959963984540054 * Math.sqrt(v);
+            sites.add(rois.rois()[q], rois.names().get(q), sm.sites().get(s2), e, v, e - half, e + half);
+          }
+        }
+        w.table(tableStem(m, l, "megameta"), t);
+        w.table(tableStem(m, l, "roisites"), sites);
+      }
+    }
+  }
+
+  /** Column names of the saved ComBat model (per voxel; site and covariate columns are suffixed). */
+  static final String COMBAT_VOXEL = "voxel";
+
+  private static void writeCombatModel(Writer w, GroupStage.Result r, GroupSettings settings) {
+    List<org.voxelspark.harmonize.ComBatModel> models = new ArrayList<>(r.combat().models().values());
+    models.sort(java.util.Comparator.comparingInt(org.voxelspark.harmonize.ComBatModel::firstFeature));
+    org.voxelspark.harmonize.ComBatModel first = models.get(0);
+    String[] sites = first.batchNames();
+    String[] cov = first.covariateNames();
+    List<Column> cols = new ArrayList<>(List.of(Column.integer(COMBAT_VOXEL), Column.real("grand_mean"),
+        Column.real("var_pooled"), Column.integer("status")));
+    for (String c : cov) {
+      cols.add(Column.real("beta_" + c));
+    }
+    for (String site : sites) {
+      cols.add(Column.real("gamma_star_" + site));
+      cols.add(Column.real("delta_star_" + site));
+      cols.add(Column.integer("site_state_" + site));
+    }
+    SmallTable t = SmallTable.of(cols);
+    // block models by block id, in block-id order (their features are numbered in that order)
+    Map<Integer, org.voxelspark.harmonize.ComBatModel> byId = new java.util.TreeMap<>(r.combat().models());
+    int[] blockIdsByOffset = byId.keySet().stream().mapToInt(Integer::intValue).toArray();
+    for (int id : blockIdsByOffset) {
+      org.voxelspark.harmonize.ComBatModel model = byId.get(id);
+      int[] voxels = r.blockVoxels().get(id);
+      int v = model.featureCount();
+      for (int f = 0; f < v; f++) {
+        Object[] row = new Object[cols.size()];
+        int c = 0;
+        row[c++] = voxels[f];
+        row[c++] = model.grandMean()[f];
+        row[c++] = model.varPooled()[f];
+        row[c++] = (int) model.statusCodes()[f];
+        for (int j = 0; j < cov.length; j++) {
+          row[c++] = model.beta()[j * v + f];
+        }
+        for (int b = 0; b < sites.length; b++) {
+          row[c++] = model.gammaStar()[b * v + f];
+          row[c++] = model.deltaStar()[b * v + f];
+          row[c++] = (int) model.batchStateCodes()[b * v + f];
+        }
+        t.add(row);
+      }
+    }
+    VolumeGeometry ref = r.inputs().reference();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("voxelspark.combat.sites", String.join(",", sites));
+    meta.put("voxelspark.combat.reference", Integer.toString(first.referenceIndex()));
+    meta.put("voxelspark.combat.covariates", String.join(",", cov));
+    meta.put("voxelspark.combat.convention", first.convention().name());
+    meta.put("voxelspark.combat.gamma_bar", join(first.gammaBar()));
+    meta.put("voxelspark.combat.tau2", join(first.tau2()));
+    meta.put("voxelspark.combat.a_prior", join(first.aPrior()));
+    meta.put("voxelspark.combat.b_prior", join(first.bPrior()));
+    meta.put(org.voxelspark.table.VoxelTable.META_DIM, ref.nx() + "," + ref.ny() + "," + ref.nz());
+    meta.put(org.voxelspark.table.VoxelTable.META_AFFINE, join(affine12(ref.affine())));
+    String uri = new Path(w.dir, tableStem(settings.metric(), null, "combat") + ".parquet").toString();
+    t.writeParquet(uri, w.conf, meta);
+    w.written.add(uri);
+  }
+
+  /**
+   * Reads a model written by {@link #write} ({@code desc-<metric>_combat.parquet}) for applying it
+   * to the blocks of {@code reference}, which must be the grid it was estimated on.
+   */
+  public static GroupHarmonize.SavedModel readCombatModel(org.apache.spark.sql.SparkSession spark, String uri,
+      VolumeGeometry reference) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Map<String, String> meta;
+    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(uri), conf))) {
+      meta = reader.getFooter().getFileMetaData().getKeyValueMetaData();
+    } catch (java.io.FileNotFoundException e) {
+      throw new UserInputException(uri, "", "file does not exist");
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new UserInputException(uri, "", "not a readable Parquet file: " + e.getMessage(), e);
+    }
+    if (meta.get("voxelspark.combat.sites") == null) {
+      throw new UserInputException(uri, "", "not a voxelspark ComBat model (no voxelspark.combat.* metadata)");
+    }
+    String dims = reference.nx() + "," + reference.ny() + "," + reference.nz();
+    double[] a = parse(meta.get(org.voxelspark.table.VoxelTable.META_AFFINE));
+    double[] mine = affine12(reference.affine());
+    boolean sameAffine = a.length == 12;
+    for (int q = 0; sameAffine && q < 12; q++) {
+      sameAffine = Math.abs(a[q] - mine[q]) <= VolumeGeometry.DEFAULT_AFFINE_TOLERANCE_MM;
+    }
+    if (!dims.equals(meta.get(org.voxelspark.table.VoxelTable.META_DIM)) || !sameAffine) {
+      throw new UserInputException(uri, "grid", "the model was estimated on grid " + meta.get(org.voxelspark.table.VoxelTable.META_DIM)
+          + " but this analysis is on " + reference + "; use the same reference grid (--group-mask)");
+    }
+    String[] sites = meta.get("voxelspark.combat.sites").split(",");
+    String covText = meta.get("voxelspark.combat.covariates");
+    String[] cov = covText == null || covText.isEmpty() ? new String[0] : covText.split(",");
+    List<org.apache.spark.sql.Row> rows = spark.read().parquet(uri).collectAsList();
+    int n = rows.size();
+    int nb = sites.length;
+    int q = cov.length;
+    Map<Integer, Integer> rowOfVoxel = new java.util.HashMap<>();
+    double[] gm = new double[n];
+    double[] vp = new double[n];
+    double[] be = new double[q * n];
+    double[] gs = new double[nb * n];
+    double[] ds = new double[nb * n];
+    byte[] st = new byte[n];
+    byte[] bs = new byte[nb * n];
+    for (int i = 0; i < n; i++) {
+      org.apache.spark.sql.Row row = rows.get(i);
+      rowOfVoxel.put(row.getInt(row.fieldIndex(COMBAT_VOXEL)), i);
+      gm[i] = row.getDouble(row.fieldIndex("grand_mean"));
+      vp[i] = row.getDouble(row.fieldIndex("var_pooled"));
+      st[i] = (byte) row.getInt(row.fieldIndex("status"));
+      for (int j = 0; j < q; j++) {
+        be[j * n + i] = row.getDouble(row.fieldIndex("beta_" + cov[j]));
+      }
+      for (int b = 0; b < nb; b++) {
+        gs[b * n + i] = row.getDouble(row.fieldIndex("gamma_star_" + sites[b]));
+        ds[b * n + i] = row.getDouble(row.fieldIndex("delta_star_" + sites[b]));
+        bs[b * n + i] = (byte) row.getInt(row.fieldIndex("site_state_" + sites[b]));
+      }
+    }
+    return new GroupHarmonize.SavedModel(sites, Integer.parseInt(meta.get("voxelspark.combat.reference")), cov,
+        org.voxelspark.harmonize.ComBatConvention.valueOf(meta.get("voxelspark.combat.convention")), rowOfVoxel, gm, vp, be, gs,
+        ds, st, bs, parse(meta.get("voxelspark.combat.gamma_bar")), parse(meta.get("voxelspark.combat.tau2")),
+        parse(meta.get("voxelspark.combat.a_prior")), parse(meta.get("voxelspark.combat.b_prior")));
+  }
+
+  static double[] affine12(Affine a) {
+    double[][] m = a.toArray();
+    double[] out = new double[12];
+    for (int r = 0; r < 3; r++) {
+      for (int c = 0; c < 4; c++) {
+        out[4 * r + c] = m[r][c];
+      }
+    }
+    return out;
+  }
+
+  private static String join(double[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      sb.append(i == 0 ? "" : ",").append(values[i]);
+    }
+    return sb.toString();
+  }
+
+  private static double[] parse(String text) {
+    if (text == null || text.isEmpty()) {
+      return new double[0];
+    }
+    String[] parts = text.split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = Double.parseDouble(parts[i]);
+    }
+    return out;
   }
 
   private static SmallTable clusterTable(GroupAnalysis.Spatial s, VolumeGeometry ref, GroupSettings settings,
@@ -278,6 +509,44 @@ public final class GroupOutputs {
       j.put("TFCE", s.spatial().tfce() ? Map.of("H", s.spatial().tfceH(), "E", s.spatial().tfceE(),
           "Connectivity", s.spatial().tfceConnectivity().name()) : "off");
       j.put("ClusterFormingThresholdZ", s.spatial().clusters() ? s.spatial().clusterThreshold() : "off");
+    }
+    if (r.combat() != null) {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("Method", "ComBat");
+      h.put("EmpiricalBayes", s.harmonize().options().empiricalBayes().name());
+      h.put("Adjustment", s.harmonize().options().adjustment().name());
+      h.put("ReferenceSite", s.harmonize().options().referenceBatch());
+      h.put("Convention", s.harmonize().options().convention().name());
+      h.put("ProtectedCovariates", r.combat().covariateNames());
+      if (r.combat().savedModel() != null) {
+        h.put("AppliedModel", r.combat().savedModel());
+      } else {
+        h.put("EstimatedOn", s.harmonize().estimateWhere().isEmpty() ? "all analysed subjects" : s.harmonize().estimateWhere());
+        h.put("EstimationSubjects", r.combat().estimationSubjects());
+        Map<String, Long> status = new LinkedHashMap<>();
+        for (org.voxelspark.harmonize.ComBatFeatureStatus st : org.voxelspark.harmonize.ComBatFeatureStatus.values()) {
+          if (st.code() < r.combat().statusCounts().length) {
+            status.put(st.name().toLowerCase(), r.combat().statusCounts()[st.code()]);
+          }
+        }
+        h.put("VoxelsByStatus", status);
+        h.put("Model", tableStem(s.metric(), null, "combat") + ".parquet");
+      }
+      j.put("Harmonization", h);
+    }
+    if (r.metaSites() != null) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("Method", s.meta().method().metaforName());
+      mm.put("Test", s.meta().test().name());
+      mm.put("SitesPooled", r.metaSites().sites());
+      mm.put("SitesLeftOut", r.metaSites().excludedSites());
+      mm.put("PerSiteModel", GroupMeta.perSiteModel(s.model(), r.inputs().siteColumn()).formula());
+      Map<String, String> sizes = new LinkedHashMap<>();
+      for (int c = 0; c < r.metaSites().contrastNames().size(); c++) {
+        sizes.put(r.metaSites().contrastNames().get(c), r.metaSites().isHedgesG(c) ? "Hedges' g" : "Fisher's z of partial r");
+      }
+      mm.put("EffectSizes", sizes);
+      j.put("MetaAnalysis", mm);
     }
     j.put("PValues", "p (not 1 - p), as PALM: the identity shuffling counts; 1 outside the group mask");
     j.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.geometry.Resampler;
 import org.voxelspark.geometry.VolumeGeometry;
@@ -29,8 +31,8 @@ import org.voxelspark.stats.roi.RoiMeans;
  * resampled onto the reference grid with nearest-neighbour interpolation when its grid differs. Its
  * label table is a TSV with a header, the first column the label index and the second its name
  * (e.g. {@code index  name}); labels missing from the table are named {@code label-<index>}. A
- * subject's ROI mean is over the ROI's voxels where that subject has data (its mask, after
- * resampling); the number of voxels averaged is reported per subject and ROI.
+ * subject's ROI mean is over the ROI's voxels in the group mask where that subject has data; the
+ * number of voxels averaged is reported per subject and ROI.
  */
 public final class GroupRois {
   private GroupRois() {}
@@ -46,8 +48,6 @@ public final class GroupRois {
    */
   public record Result(int[] rois, List<String> names, double[] means, int[] voxels, GroupAnalysis.Result analysis) {}
 
-  /** One subject's ROI means and voxel counts. */
-  public record SubjectMeans(int row, double[] means, int[] voxels) implements Serializable {}
 
   /** The atlas labels on the reference grid. */
   public static int[] atlasLabels(String atlas, VolumeGeometry reference, Configuration conf) {
@@ -87,9 +87,18 @@ public final class GroupRois {
     return names;
   }
 
-  /** Runs the ROI analysis on Spark (one task per subject) and the inference on the driver. */
-  public static Result analyse(JavaSparkContext jsc, GroupInputs inputs, Design design, String atlas, String labelTable,
-      GroupSettings settings, SerializableConfiguration conf) {
+  /** A block's per-subject sums and counts over each ROI. */
+  public record BlockSums(int blockId, double[] sums, int[] counts) implements Serializable {}
+
+  /**
+   * Runs the ROI analysis: per block, each subject's sum and count of the metric over each ROI's
+   * voxels of the group mask where the subject has data; the blocks' sums added on the driver in
+   * block-id order (deterministic); then the GLM and permutation inference (FWE over the ROIs) on
+   * the subjects × ROIs means. The blocks are those the voxelwise analysis uses (harmonised when
+   * ComBat is on), so ROI and voxelwise results describe the same data.
+   */
+  public static Result analyse(JavaSparkContext jsc, JavaRDD<GroupBlock> blocks, GroupInputs inputs, Design design,
+      String atlas, String labelTable, GroupSettings settings, SerializableConfiguration conf) {
     int[] labels = atlasLabels(atlas, inputs.reference(), conf.get());
     int[] rois = RoiMeans.roisOf(labels);
     if (rois.length == 0) {
@@ -100,28 +109,48 @@ public final class GroupRois {
     for (int r : rois) {
       names.add(table.getOrDefault(r, "label-" + r));
     }
-    List<SubjectMeans> per = new ArrayList<>(jsc.parallelize(inputs.maps(), Math.max(1, Math.min(inputs.maps().size(),
-        jsc.defaultParallelism() * 2))).map(subjectMeans(labels, rois, inputs.reference(), conf))
-        .collect());
-    per.sort((a, b) -> Integer.compare(a.row(), b.row()));
-    int n = per.size();
-    double[] y = new double[n * rois.length];
-    int[] counts = new int[n * rois.length];
-    for (SubjectMeans m : per) {
-      System.arraycopy(m.means(), 0, y, m.row() * rois.length, rois.length);
-      System.arraycopy(m.voxels(), 0, counts, m.row() * rois.length, rois.length);
+    int n = design.subjects();
+    int nr = rois.length;
+    List<BlockSums> parts = new ArrayList<>(blocks.map(sums(jsc.broadcast(labels), rois, n)).collect());
+    parts.sort((a, b) -> Integer.compare(a.blockId(), b.blockId()));
+    double[] sum = new double[n * nr];
+    int[] counts = new int[n * nr];
+    for (BlockSums b : parts) {
+      for (int q = 0; q < sum.length; q++) {
+        sum[q] += b.sums()[q];
+        counts[q] += b.counts()[q];
+      }
     }
-    GroupAnalysis.Result analysis = GroupAnalysis.run(design, y, rois.length,
+    double[] y = new double[n * nr];
+    for (int q = 0; q < y.length; q++) {
+      y[q] = counts[q] == 0 ? Double.NaN : sum[q] / counts[q];
+    }
+    GroupAnalysis.Result analysis = GroupAnalysis.run(design, y, nr,
         GroupAnalysis.Options.of(settings.shufflings(), settings.seed()).withTail(settings.tail()));
     return new Result(rois, List.copyOf(names), y, counts, analysis);
   }
 
-  private static Function<SubjectMap, SubjectMeans> subjectMeans(int[] labels, int[] rois, VolumeGeometry reference,
-      SerializableConfiguration conf) {
-    return s -> {
-      float[] map = GroupTranspose.prepare(s, reference, conf.get());
-      RoiMeans.Result r = RoiMeans.means(labels, map, null, rois);
-      return new SubjectMeans(s.row(), Arrays.copyOf(r.means(), r.means().length), Arrays.copyOf(r.voxels(), r.voxels().length));
+  private static Function<GroupBlock, BlockSums> sums(Broadcast<int[]> labels, int[] rois, int n) {
+    return b -> {
+      int[] l = labels.value();
+      int nr = rois.length;
+      int v = b.voxelCount();
+      double[] sum = new double[n * nr];
+      int[] count = new int[n * nr];
+      for (int q = 0; q < v; q++) {
+        int slot = java.util.Arrays.binarySearch(rois, l[b.voxels()[q]]);
+        if (slot < 0) {
+          continue;
+        }
+        for (int s = 0; s < n; s++) {
+          double x = b.y()[s * v + q];
+          if (Double.isFinite(x)) {
+            sum[s * nr + slot] += x;
+            count[s * nr + slot]++;
+          }
+        }
+      }
+      return new BlockSums(b.blockId(), sum, count);
     };
   }
 }

@@ -30,11 +30,13 @@ import org.voxelspark.stats.perm.Tail;
  * @param excludeFailed leave out subjects without a usable map instead of failing
  * @param where subject selection: column → accepted values of {@code participants.tsv} (a subject is
  *     analysed when, for every column, its value is one of the accepted ones); empty = everyone
+ * @param harmonize ComBat across sites before the GLM ("mega-analysis"), or null
+ * @param meta random/fixed-effects meta-analysis of per-site effects, or null
  */
 public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> contrasts, List<FTestSpec> fTests,
     int shufflings, long seed, Tail tail, Partition partition, SpatialInference.Settings spatial, String groupMask,
     double minCoverage, int blockSize, int shufflingChunk, String atlas, String atlasLabels, boolean excludeFailed,
-    java.util.Map<String, java.util.Set<String>> where) {
+    java.util.Map<String, java.util.Set<String>> where, Harmonization harmonize, org.voxelspark.meta.MetaOptions meta) {
   public GroupSettings {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(model, "model");
@@ -46,6 +48,29 @@ public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> c
     if (shufflings < 1 || blockSize < 1 || shufflingChunk < 1 || !(minCoverage > 0 && minCoverage <= 1)) {
       throw new IllegalArgumentException("shufflings, block size and chunk must be positive, coverage in (0, 1]");
     }
+  }
+
+  /**
+   * ComBat settings.
+   *
+   * @param options the ComBat variant (EB, adjustment, reference site, convention)
+   * @param estimateWhere the subjects the model is estimated on ({@code participants.tsv} column →
+   *     values, as {@code where}); empty = every analysed subject
+   * @param savedModel URI of a saved model ({@code desc-<metric>_combat.parquet}) to apply instead of
+   *     estimating one, or null
+   */
+  public record Harmonization(org.voxelspark.harmonize.ComBatOptions options,
+      java.util.Map<String, java.util.Set<String>> estimateWhere, String savedModel) {
+    public Harmonization {
+      Objects.requireNonNull(options, "options");
+      estimateWhere = java.util.Map.copyOf(estimateWhere);
+    }
+  }
+
+  /** The same settings with another number of shufflings. */
+  public GroupSettings withShufflings(int k) {
+    return new GroupSettings(metric, model, contrasts, fTests, k, seed, tail, partition, spatial, groupMask, minCoverage,
+        blockSize, shufflingChunk, atlas, atlasLabels, excludeFailed, where, harmonize, meta);
   }
 
   /** Fewest subjects with data at a voxel, of {@code n}. */

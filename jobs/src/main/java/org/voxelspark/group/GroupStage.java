@@ -82,9 +82,17 @@ public final class GroupStage {
    * @param glm the GLM maps, {@code GlmOutput → count(o) × V} map-major
    * @param shufflings the shufflings used
    * @param tests one per t-contrast, then per F-test
+   * @param rois the ROI analysis, or null without an atlas
+   * @param combat what ComBat did (its models by block id, covariates, status counts), or null
+   * @param meta the meta-analysis of each t-contrast, or null
+   * @param metaSites the sites pooled and the sites left out (with why), or null
+   * @param roiMeta the meta-analysis of each t-contrast on the ROI means (ROIs in place of voxels), or null
+   * @param blockVoxels the flat voxel indices of each block of the group mask, by block id
    */
   public record Result(GroupInputs inputs, Design design, MaskedGrid grid, int[] coverage, Map<GlmOutput, double[]> glm,
-      ShufflingSet shufflings, List<TestResult> tests) {
+      ShufflingSet shufflings, List<TestResult> tests, GroupRois.Result rois, Combat combat, List<GroupMeta.Result> meta,
+      org.voxelspark.meta.SiteMeta metaSites, List<org.voxelspark.meta.SiteMeta.ContrastResult> roiMeta,
+      Map<Integer, int[]> blockVoxels) {
     /** Number of voxels in the group mask. */
     public int voxels() {
       return grid.size();
@@ -92,28 +100,34 @@ public final class GroupStage {
   }
 
   /**
+   * What ComBat did.
+   *
+   * @param models each block's model by block id (estimated), or null when a saved model was applied
+   * @param covariateNames the covariates protected
+   * @param statusCounts voxels per status code (estimated models)
+   * @param estimationSubjects subjects the model was estimated on (0 when a saved model was applied)
+   * @param savedModel the saved model applied, or null
+   */
+  public record Combat(Map<Integer, org.voxelspark.harmonize.ComBatModel> models, List<String> covariateNames,
+      long[] statusCounts, int estimationSubjects, String savedModel) {}
+
+  /**
    * What a run of the stage did.
    *
-   * @param result the voxelwise analysis
-   * @param rois the ROI analysis, or null without an atlas
+   * @param result the analysis
    * @param outputs the URIs written
    */
-  public record Summary(Result result, GroupRois.Result rois, List<String> outputs) {}
+  public record Summary(Result result, List<String> outputs) {}
 
-  /** Runs the analysis, the ROI analysis when an atlas is given, and writes every output. */
+  /** Runs the analysis and writes every output. */
   public static Summary run(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings, String version) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String out = HadoopFiles.qualify(derivatives, hadoop).toString();
     HadoopFiles.requireWritableDirectory(GroupOutputs.directory(out, settings.metric()), hadoop);
     Result result = analyse(spark, cohort, out, settings);
-    GroupRois.Result rois = null;
-    if (settings.atlas() != null) {
-      rois = GroupRois.analyse(JavaSparkContext.fromSparkContext(spark.sparkContext()), result.inputs(), result.design(),
-          settings.atlas(), settings.atlasLabels(), settings, new SerializableConfiguration(hadoop));
-    }
-    List<String> written = GroupOutputs.write(result, rois, settings, out, hadoop, version);
+    List<String> written = GroupOutputs.write(result, settings, out, hadoop, version);
     LOG.info("group stage: {} files written to {}", written.size(), GroupOutputs.directory(out, settings.metric()));
-    return new Summary(result, rois, written);
+    return new Summary(result, written);
   }
 
   /** Runs the analysis (no outputs written; see {@link GroupOutputs#write}). */
@@ -149,11 +163,15 @@ public final class GroupStage {
     VolumeGeometry ref = inputs.reference();
     int blockCount = org.voxelspark.geometry.BlockGrid.regular(ref, settings.blockSize(), 0).blockCount();
     int partitions = Math.max(1, Math.min(blockCount, jsc.defaultParallelism() * 2));
-    JavaRDD<GroupBlock> blocks = GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(),
+    JavaRDD<GroupBlock> raw = GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(),
         settings.minSubjects(n), partitions, conf).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<GroupBlock> blocks = raw;
     try {
       // the compact grid of the group mask, from the blocks' voxel lists
-      List<int[]> lists = GroupFunctions.voxelLists(blocks).collect();
+      List<scala.Tuple2<Integer, int[]>> idLists = GroupFunctions.voxelLists(raw).collect();
+      List<int[]> lists = idLists.stream().map(scala.Tuple2::_2).toList();
+      Map<Integer, Integer> blockVoxels = new java.util.HashMap<>();
+      idLists.forEach(t -> blockVoxels.put(t._1(), t._2().length));
       int total = lists.stream().mapToInt(a -> a.length).sum();
       if (total == 0) {
         throw new UserInputException(derivatives, "", "the group mask is empty: no voxel has data in at least "
@@ -169,6 +187,39 @@ public final class GroupStage {
       MaskedGrid grid = MaskedGrid.ofIndices(ref.nx(), ref.ny(), ref.nz(), all);
       LOG.info("group stage: {} voxels in the group mask, {} blocks of {}^3, {} shufflings ({})", total, lists.size(),
           settings.blockSize(), set.size(), kind);
+
+      String[] sites = inputs.maps().stream().map(SubjectMap::site).toArray(String[]::new);
+      String source = cohort.participants().source();
+
+      // the multi-centre meta-analysis, on the sites' own data
+      List<GroupMeta.Result> meta = null;
+      org.voxelspark.meta.SiteMeta siteMeta = null;
+      if (settings.meta() != null) {
+        siteMeta = org.voxelspark.meta.SiteMeta.of(inputs.rows(), sites, source,
+            GroupMeta.perSiteModel(settings.model(), inputs.siteColumn()), settings.contrasts(), settings.meta());
+        siteMeta.excludedSites().forEach((site, why) -> LOG.warn("meta-analysis: site {} left out: {}", site, why));
+        meta = GroupMeta.run(raw, jsc.broadcast(siteMeta), grid);
+      }
+
+      // ComBat before the pooled analysis
+      Combat combat = null;
+      if (settings.harmonize() != null) {
+        GroupSettings.Harmonization h = settings.harmonize();
+        if (h.savedModel() != null) {
+          GroupHarmonize.SavedModel saved = GroupOutputs.readCombatModel(spark, h.savedModel(), ref);
+          blocks = GroupHarmonize.applySaved(jsc, raw, jsc.broadcast(saved), design, sites, inputs.siteColumn(), source);
+          combat = new Combat(null, List.of(saved.covariateNames()), new long[0], 0, h.savedModel());
+        } else {
+          boolean[] estimate = new boolean[n];
+          for (int s2 = 0; s2 < n; s2++) {
+            estimate[s2] = GroupInputs.selected(inputs.rows().get(s2), h.estimateWhere());
+          }
+          GroupHarmonize.Result hr = GroupHarmonize.estimateAndApply(jsc, raw, blockVoxels, design, sites, inputs.siteColumn(),
+              estimate, h.options(), source);
+          blocks = hr.blocks();
+          combat = new Combat(hr.models(), hr.covariateNames(), hr.statusCounts(), hr.estimationSubjects(), null);
+        }
+      }
 
       Broadcast<GlmModel> bModel = jsc.broadcast(model);
       Broadcast<List<FreedmanLane>> bTests = jsc.broadcast(new ArrayList<>(tests));
@@ -223,9 +274,23 @@ public final class GroupStage {
         results.add(new TestResult(tests.get(t).name(), tests.get(t).isT(), stat[t], z[t], unc[t], max[t].pValues(z[t]),
             Fdr.benjaminiHochberg(unc[t]), max[t].finish(), spatial));
       }
-      return new Result(inputs, design, grid, coverage, glm, set, results);
+      GroupRois.Result rois = settings.atlas() == null ? null : GroupRois.analyse(jsc, blocks, inputs, design,
+          settings.atlas(), settings.atlasLabels(), settings, conf);
+      // the ROI means of the sites' own (unharmonised) data, pooled by site: the meta side of mega vs meta
+      List<org.voxelspark.meta.SiteMeta.ContrastResult> roiMeta = null;
+      if (siteMeta != null && settings.atlas() != null) {
+        GroupRois.Result rawRois = blocks == raw ? rois : GroupRois.analyse(jsc, raw, inputs, design, settings.atlas(),
+            settings.atlasLabels(), settings.withShufflings(1), conf);
+        roiMeta = siteMeta.pool(rawRois.means(), rawRois.rois().length);
+      }
+      Map<Integer, int[]> voxelsById = new java.util.TreeMap<>();
+      idLists.forEach(t -> voxelsById.put(t._1(), t._2()));
+      return new Result(inputs, design, grid, coverage, glm, set, results, rois, combat, meta, siteMeta, roiMeta, voxelsById);
     } finally {
-      blocks.unpersist(false);
+      if (blocks != raw) {
+        blocks.unpersist(false);
+      }
+      raw.unpersist(false);
     }
   }
 

@@ -56,9 +56,12 @@ class GroupOutputsSparkTest {
     HadoopFiles.writeNifti(atlasFile, conf, NiftiHeader.builder(SyntheticDerivatives.LAS, 1).datatype(NiftiDatatype.UINT8).build(),
         atlas);
     Files.writeString(tmp.resolve("atlas.tsv"), "index\tname\n1\tbox\n2\trest\n");
+    // ComBat and the meta-analysis on too, so that every kind of output is written (and documented)
     settings = new GroupSettings("fa", ModelSpec.parse("group + age"), List.of(new ContrastSpec("HC-HFS", "-group[HFS]")),
         List.of(), 100, 3, Tail.ONE_SIDED, Partition.RIDGWAY, SpatialInference.Settings.palm(false, 2.3), null, 1, 8, 32,
-        atlasFile, tmp.resolve("atlas.tsv").toString(), false, Map.of());
+        atlasFile, tmp.resolve("atlas.tsv").toString(), false, Map.of(),
+        new GroupSettings.Harmonization(org.voxelspark.harmonize.ComBatOptions.defaults(), Map.of(), null),
+        org.voxelspark.meta.MetaOptions.defaults());
     summary = GroupStage.run(SparkTestSession.get(), cohort, tmp.toString(), settings, "test");
     dir = GroupOutputs.directory(tmp.toString(), "fa");
   }
@@ -115,6 +118,16 @@ class GroupOutputsSparkTest {
     List<String> means = Files.readAllLines(Path.of(dir, "desc-fa_roimeans.tsv"));
     assertEquals("subject\tbox\trest", means.get(0));
     assertEquals(17, means.size(), "16 subjects");
+
+    List<String> megameta = Files.readAllLines(Path.of(dir, "desc-fa_contrast-HCHFS_megameta.tsv"));
+    assertEquals("roi\tname\tmega_effect\tmega_t\tmega_p_fwe\tmeta_effect_size\tmeta_estimate\tmeta_se\tmeta_ci_lower"
+        + "\tmeta_ci_upper\tmeta_p\tmeta_i2\tmeta_tau2\tmeta_k", megameta.get(0));
+    String[] boxRow = megameta.get(1).split("\t");
+    assertEquals("hedges_g", boxRow[5]);
+    assertTrue(Double.parseDouble(boxRow[6]) > 0 && Double.parseDouble(boxRow[10]) < 0.05, "pooled g in the box: " + megameta.get(1));
+    assertEquals(3, Integer.parseInt(boxRow[13]), "three sites pooled");
+    List<String> perSite = Files.readAllLines(Path.of(dir, "desc-fa_contrast-HCHFS_roisites.tsv"));
+    assertEquals(1 + 2 * 3, perSite.size(), "2 ROIs x 3 sites");
   }
 
   @Test
@@ -122,7 +135,10 @@ class GroupOutputsSparkTest {
     String doc = Files.readString(Path.of(System.getProperty("voxelspark.repo.root", "..")).resolve("docs/outputs.md"));
     for (String uri : summary.outputs()) {
       String name = Path.of(java.net.URI.create(uri)).getFileName().toString().replace("desc-fa", "desc-<metric>")
-          .replace("contrast-HCHFS", "contrast-<test>").replaceAll("stat-beta[0-9]+", "stat-beta<i>");
+          .replace("contrast-HCHFS", "contrast-<test>").replaceAll("stat-beta[0-9]+", "stat-beta<i>")
+          .replaceAll("method-meta[A-Z]+", "method-meta<M>")
+          .replaceAll("_stat-(estimate|se|stat|p|cilower|ciupper|q|pq|i2|h2|tau2)_method-meta<M>",
+              "_stat-<estimate\\\\|se\\\\|stat\\\\|p\\\\|cilower\\\\|ciupper\\\\|q\\\\|pq\\\\|i2\\\\|h2\\\\|tau2>_method-meta<M>");
       String stem = name.endsWith(".parquet") ? name.substring(0, name.length() - ".parquet".length()) : null;
       assertTrue(doc.contains("`" + name + "`") || (stem != null && doc.contains("`" + stem + ".tsv`, `.parquet`")),
           "docs/outputs.md lists " + name);
@@ -133,7 +149,7 @@ class GroupOutputsSparkTest {
   void aSelectionAnalysesOnlyTheSelectedSubjects() throws Exception {
     Cohort cohort = SyntheticDerivatives.write(tmp.resolve("sel"), 16, 0.12, 9);
     GroupSettings patients = new GroupSettings("fa", ModelSpec.parse("age"), List.of(new ContrastSpec("age", "-age")), List.of(),
-        1, 3, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 8, 32, null, null, false, Map.of("group", Set.of("HFS")));
+        1, 3, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 8, 32, null, null, false, Map.of("group", Set.of("HFS")), null, null);
     GroupStage.Result r = GroupStage.analyse(SparkTestSession.get(), cohort, tmp.resolve("sel").toString(), patients);
     assertEquals(8, r.design().subjects(), "the 8 patients of 16");
     assertTrue(r.inputs().excluded().isEmpty(), "not selected is not excluded");

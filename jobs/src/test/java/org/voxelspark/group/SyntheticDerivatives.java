@@ -50,6 +50,20 @@ final class SyntheticDerivatives {
    * @param effect the FA difference patients − controls in the box (0 for a null cohort)
    */
   static Cohort write(Path out, int n, double effect, long seed) throws IOException {
+    return write(out, n, effect, seed, false);
+  }
+
+  /** Site B's offset and noise scale, site C's offset, when {@code siteEffects}. */
+  static final double SITE_B_OFFSET = 0.15;
+  static final double SITE_B_SCALE = 1.8;
+  static final double SITE_C_OFFSET = -0.10;
+
+  /**
+   * As {@link #write(Path, int, double, long)}, with scanner effects when {@code siteEffects}: site B
+   * adds {@value #SITE_B_OFFSET} and scales the noise by {@value #SITE_B_SCALE}, site C adds
+   * {@value #SITE_C_OFFSET} (ComBat's location and scale model).
+   */
+  static Cohort write(Path out, int n, double effect, long seed, boolean siteEffects) throws IOException {
     Configuration conf = new Configuration();
     Random random = new Random(seed);
     List<Subject> subjects = new ArrayList<>();
@@ -72,7 +86,13 @@ final class SyntheticDerivatives {
               continue;
             }
             mask[v] = 1;
-            double value = 0.5 - 0.002 * (age - 50) + 0.04 * random.nextGaussian();
+            double noise = 0.04 * random.nextGaussian();
+            double value = 0.5 - 0.002 * (age - 50) + noise;
+            if (siteEffects && site.equals("B")) {
+              value += SITE_B_OFFSET + (SITE_B_SCALE - 1) * noise;
+            } else if (siteEffects && site.equals("C")) {
+              value += SITE_C_OFFSET;
+            }
             if (patient && inEffect(li, j, k)) {
               value -= effect;
             }
