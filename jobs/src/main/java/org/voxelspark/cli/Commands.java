@@ -39,7 +39,7 @@ final class Commands {
             java.util.EnumSet.of(RunKind.DWI)),
         new Participant("reho", "ReHo, ALFF/fALFF and their normalised maps of the BOLD runs only",
             java.util.EnumSet.of(RunKind.BOLD)),
-        new Group(), new Validate(), new Sample(), new VersionCommand())) {
+        new Group(), new Report(), new Validate(), new Sample(), new VersionCommand())) {
       m.put(c.name(), c);
     }
     return m;
@@ -112,6 +112,7 @@ final class Commands {
                 + " voxel(s) with a NaN or infinite sample were left out of the brain mask of " + r.task().name());
           }
         }
+        boolean pagesFailed = c.get(VoxelsparkOptions.REPORTS) && !Report.write(spark, s.outputDir(), inv);
         if (!s.failures().isEmpty()) {
           for (ParticipantStage.Failure f : s.failures()) {
             inv.err().println("error: " + f.subject() + " (" + f.stage() + "): " + f.message());
@@ -120,11 +121,61 @@ final class Commands {
               + ". The other subjects were processed.");
           return Main.USER_ERROR;
         }
-        return Main.OK;
+        return pagesFailed ? Main.USER_ERROR : Main.OK;
       } finally {
         spark.sparkContext().removeSparkListener(progress);
         spark.stop();
       }
+    }
+  }
+
+  /** {@code report}: (re)writes the per-subject report pages of a participant-stage output directory. */
+  static final class Report implements Command {
+    @Override
+    public String name() {
+      return "report";
+    }
+
+    @Override
+    public String summary() {
+      return "write the per-subject HTML report pages and QC tables of an output directory (the participant stage does"
+          + " this itself unless --no-reports)";
+    }
+
+    @Override
+    public List<String> positionals() {
+      return List.of("output_dir");
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+      return VoxelsparkOptions.REPORT;
+    }
+
+    @Override
+    public int run(Invocation inv) {
+      SparkSession spark = SparkSessions.create("voxelspark report", inv.spark(), inv.config().get(VoxelsparkOptions.N_CPUS));
+      try {
+        String out = org.voxelspark.io.HadoopFiles.qualify(inv.positionals().get(0), spark.sparkContext().hadoopConfiguration())
+            .toString();
+        return write(spark, out, inv) ? Main.OK : Main.USER_ERROR;
+      } finally {
+        spark.stop();
+      }
+    }
+
+    /** Writes the pages; prints what was written and any page that was not; true if every page was written. */
+    static boolean write(SparkSession spark, String outputDir, Invocation inv) {
+      org.voxelspark.report.SubjectReports.Summary r = org.voxelspark.report.SubjectReports.run(spark, outputDir, Version.get());
+      inv.out().println("  reports: " + r.pages().size() + " subject pages (" + outputDir + "/sub-*.html), QC tables "
+          + String.join(", ", r.qcTables().stream().map(f -> f.substring(f.lastIndexOf('/') + 1)).toList()));
+      if (r.runProblems() > 0) {
+        inv.err().println("warning: " + r.runProblems() + " run(s) without figures or QC numbers; the reasons are on their pages");
+      }
+      for (org.voxelspark.report.ReportRecords.PageResult f : r.failed()) {
+        inv.err().println("error: report page of " + f.subject() + " not written: " + f.problem());
+      }
+      return r.failed().isEmpty();
     }
   }
 

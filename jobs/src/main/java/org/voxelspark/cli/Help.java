@@ -37,7 +37,8 @@ final class Help {
       sb.append("\noptions:\n");
       for (OptionSpec<?> o : c.options()) {
         sb.append(String.format("  %-28s %s%s%n", o.usage(), o.doc(),
-            o.isFlag() || o.defaultText().isEmpty() ? "" : " [default: " + o.defaultText() + "]"));
+            (o.isFlag() && !o.isNegatable()) || o.defaultText().isEmpty() ? ""
+                : " [default: " + (o.isNegatable() ? (o.defaultValue().equals(Boolean.TRUE) ? "on" : "off") : o.defaultText()) + "]"));
       }
     }
     return sb.toString();

@@ -170,8 +170,12 @@ public final class Main {
 
   private static Map<String, String> parseOptions(Command command, List<String> tokens, List<String> positionals) {
     Map<String, OptionSpec<?>> byName = new LinkedHashMap<>();
+    Map<String, OptionSpec<?>> negated = new LinkedHashMap<>();
     for (OptionSpec<?> s : command.options()) {
       byName.put(s.flagName(), s);
+      if (s.isNegatable()) {
+        negated.put(s.negatedFlagName(), s);
+      }
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (int a = 0; a < tokens.size(); a++) {
@@ -181,6 +185,10 @@ public final class Main {
         continue;
       }
       String key = t.contains("=") ? t.substring(0, t.indexOf('=')) : t;
+      if (negated.containsKey(key) && !t.contains("=")) {
+        values.merge(negated.get(key).name(), "false", (x, y) -> y);
+        continue;
+      }
       OptionSpec<?> spec = byName.get(key);
       if (spec == null) {
         String suggestion = closest(key, byName.keySet());
@@ -197,7 +205,11 @@ public final class Main {
       } else {
         throw new UsageException(key + " needs a value");
       }
-      values.merge(spec.name(), value, (x, y) -> x + "," + y);
+      if (spec.isFlag()) {
+        values.put(spec.name(), value); // the last of a repeated flag wins
+      } else {
+        values.merge(spec.name(), value, (x, y) -> x + "," + y);
+      }
     }
     return values;
   }

@@ -25,14 +25,21 @@ public final class OptionSpec<T> {
   private final String defaultText;
   private final Function<String, T> parser;
   private final boolean flag;
+  private final boolean negatable;
 
   private OptionSpec(String name, String doc, String valueHint, String defaultText, Function<String, T> parser, boolean flag) {
+    this(name, doc, valueHint, defaultText, parser, flag, false);
+  }
+
+  private OptionSpec(String name, String doc, String valueHint, String defaultText, Function<String, T> parser, boolean flag,
+      boolean negatable) {
     this.name = Objects.requireNonNull(name);
     this.doc = Objects.requireNonNull(doc);
     this.valueHint = valueHint;
     this.defaultText = defaultText;
     this.parser = parser;
     this.flag = flag;
+    this.negatable = negatable;
   }
 
   /** An integer in {@code [min, max]}. */
@@ -125,6 +132,15 @@ public final class OptionSpec<T> {
     }, true);
   }
 
+  /**
+   * An on/off switch with a default: {@code --name} turns it on and {@code --no-name} off on the
+   * command line; in files, {@code name = true|false}.
+   */
+  public static OptionSpec<Boolean> ofSwitch(String name, String doc, boolean defaultValue) {
+    OptionSpec<Boolean> flagSpec = ofFlag(name, doc);
+    return new OptionSpec<>(name, doc, null, Boolean.toString(defaultValue), flagSpec.parser, true, true);
+  }
+
   /** A comma-separated list (repeat the option to add more); default empty. */
   public static OptionSpec<List<String>> ofList(String name, String doc) {
     return new OptionSpec<>(name, doc + " (comma-separated; repeatable)", "A,B,...", "", s -> {
@@ -169,9 +185,19 @@ public final class OptionSpec<T> {
     return flag;
   }
 
-  /** For help: {@code --name VALUE}. */
+  /** True for a switch that {@code --no-<name>} turns off ({@link #ofSwitch}). */
+  public boolean isNegatable() {
+    return negatable;
+  }
+
+  /** {@code --no-name} for a switch. */
+  public String negatedFlagName() {
+    return "--no-" + name;
+  }
+
+  /** For help: {@code --name VALUE}, {@code --[no-]name} for a switch. */
   public String usage() {
-    return flag ? flagName() : flagName() + " " + valueHint;
+    return negatable ? "--[no-]" + name : flag ? flagName() : flagName() + " " + valueHint;
   }
 
   /** The default value. */

@@ -65,6 +65,8 @@ public final class VoxelsparkOptions {
       GaussianSmoothing.DEFAULT_FWHM_MM, 0, 50);
   public static final OptionSpec<Boolean> FAIL_FAST = OptionSpec.ofFlag("fail-fast",
       "stop at the first subject that fails instead of recording it and going on");
+  public static final OptionSpec<Boolean> REPORTS = OptionSpec.ofSwitch("reports",
+      "write an HTML report page per subject (sub-<label>.html) after the maps; --no-reports to skip", true);
   public static final OptionSpec<Integer> N_CPUS = OptionSpec.ofInt("n-cpus",
       "cores for the embedded local mode (0 = all); ignored when a Spark --master is given after --", 0, 0, 4096);
 
@@ -141,7 +143,9 @@ public final class VoxelsparkOptions {
   public static final List<OptionSpec<?>> PARTICIPANT =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
           ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
-          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS);
+          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS);
+  /** Options of {@code report}. */
+  public static final List<OptionSpec<?>> REPORT = List.of(N_CPUS);
   /** Options of {@code validate}. */
   public static final List<OptionSpec<?>> VALIDATE = List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, CONFOUNDS, CONFOUNDS_DIR);
   /** Options of the group stage. */
@@ -158,7 +162,7 @@ public final class VoxelsparkOptions {
   public static final List<OptionSpec<?>> ALL =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
           ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
-          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, N_CPUS, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
+          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
           HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
           META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SCALE);

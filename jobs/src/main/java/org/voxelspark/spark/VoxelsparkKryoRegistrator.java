@@ -58,6 +58,11 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.stats.inference.ExceedanceCounts.class,
     org.voxelspark.stats.inference.SpatialInference.Null.class,
     org.voxelspark.stats.inference.SpatialInference.Settings.class,
+    org.voxelspark.report.ReportRecords.RunEntry.class,
+    org.voxelspark.report.ReportRecords.FailureEntry.class,
+    org.voxelspark.report.ReportRecords.QcResult.class,
+    org.voxelspark.report.ReportRecords.SubjectEntry.class,
+    org.voxelspark.report.ReportRecords.PageResult.class,
   };
 
   /**

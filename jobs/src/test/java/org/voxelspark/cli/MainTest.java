@@ -39,6 +39,16 @@ class MainTest {
     Result p = run("help", "participant");
     assertTrue(p.out().contains("--block-size N") && p.out().contains("[default: 32]"), p.out());
     assertTrue(run().out().contains("usage:"), "no argument: the general help");
+    assertTrue(p.out().contains("--[no-]reports") && p.out().contains("[default: on]"), p.out());
+    Result report = run("help", "report");
+    assertTrue(report.out().startsWith("voxelspark report <output_dir>"), report.out());
+  }
+
+  @Test
+  void noReportsIsOnlyAnOptionOfTheCommandsThatWriteReports() {
+    Result r = run("validate", dir.toString(), "--no-reports");
+    assertEquals(Main.USAGE, r.code());
+    assertTrue(r.err().contains("unknown option --no-reports for validate"), r.err());
   }
 
   @Test

@@ -38,6 +38,19 @@ class ConfigTest {
   }
 
   @Test
+  void aSwitchHasADefaultAndTakesFalseFromFilesAndTheCommandLine() throws IOException {
+    assertEquals(true, Config.resolve(VoxelsparkOptions.PARTICIPANT, Map.of(), null, null).get(VoxelsparkOptions.REPORTS));
+    assertEquals(false, Config.resolve(VoxelsparkOptions.PARTICIPANT, Map.of("reports", "false"), null, null)
+        .get(VoxelsparkOptions.REPORTS), "--no-reports reaches the config as false");
+    Path user = dir.resolve("user.conf");
+    Files.writeString(user, "reports = no\n");
+    assertEquals(false, Config.resolve(VoxelsparkOptions.PARTICIPANT, Map.of(), user, null).get(VoxelsparkOptions.REPORTS));
+    assertEquals("--[no-]reports", VoxelsparkOptions.REPORTS.usage());
+    assertTrue(VoxelsparkOptions.REPORTS.isFlag() && VoxelsparkOptions.REPORTS.isNegatable());
+    assertTrue(!VoxelsparkOptions.FAIL_FAST.isNegatable(), "a plain flag has no --no- form");
+  }
+
+  @Test
   void badValuesAndUnknownKeysNameTheirSource() throws IOException {
     UserInputException e = assertThrows(UserInputException.class,
         () -> Config.resolve(VoxelsparkOptions.PARTICIPANT, Map.of("block-size", "3", "b0-threshold", "x"), null, null));
