@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * End to end through the launcher the README uses ({@code deploy/bin/voxelspark}) on the packaged
  * application jar and Spark's jars: generate the sample cohort, run the participant stage in local
  * mode, and check the outputs; then a cohort with a broken subject: exit code 1, one error line,
- * the other subjects done. Also checks the shaded jar for cluster use.
+ * the other subjects done; the report pages written by default, not with --no-reports, and by the
+ * report command. Also checks the shaded jar for cluster use.
  */
 class LauncherIT {
   private static final Path ROOT = Path.of(System.getProperty("voxelspark.repo.root", "..")).toAbsolutePath().normalize();
@@ -72,6 +73,13 @@ class LauncherIT {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     assertEquals(1, Files.readAllLines(out.resolve("failures.tsv")).size(), "header only: nothing failed");
+    // the report pages, on by default
+    assertTrue(participant.out().contains("reports: 28 subject pages"), participant.out());
+    for (String f : new String[] {"sub-01.html", "sub-28.html", "participant_qc_dwi.tsv", "participant_qc_bold.tsv"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    assertEquals(29, Files.readAllLines(out.resolve("participant_qc_dwi.tsv")).size(), "header and 28 runs");
+    assertTrue(Files.readString(out.resolve("sub-01.html")).contains("data:image/png;base64,"), "figures embedded");
 
     // the group stage on the participant maps: the planted FA drop of the patients' left corticospinal tract
     // (after ComBat across the three sites, with the multi-centre meta-analysis beside it)
@@ -117,6 +125,7 @@ class LauncherIT {
         broken.err());
     assertFalse(broken.err().contains("\tat "), "no stack trace without --debug");
     assertTrue(broken.out().contains("participant stage: 5 of 6 runs of 3 subjects done"), broken.out());
+    assertTrue(Files.readString(out2.resolve("sub-05.html")).contains("truncated"), "the failed run's reason on its page");
     // --fail-fast: the task's user error stops the job; printed as one error line, no stack trace (Spark's included)
     Run fast = voxelspark(cohort.toString(), tmp.resolve("derivatives-fast").toString(), "participant", "--participant-label", "05",
         "--fail-fast");
@@ -127,8 +136,13 @@ class LauncherIT {
 
     // the single-stage command: diffusion runs only
     Path out3 = tmp.resolve("derivatives3");
-    Run dti = voxelspark("dti", cohort.toString(), out3.toString(), "--participant-label", "01", "--dti-method", "ols");
+    Run dti = voxelspark("dti", cohort.toString(), out3.toString(), "--participant-label", "01", "--dti-method", "ols",
+        "--no-reports");
     assertEquals(0, dti.code(), dti.err());
+    assertFalse(Files.exists(out3.resolve("sub-01.html")), "--no-reports: no page");
+    Run report = voxelspark("report", out3.toString());
+    assertEquals(0, report.code(), report.err());
+    assertTrue(Files.isRegularFile(out3.resolve("sub-01.html")), "'voxelspark report' writes the pages afterwards");
     assertTrue(Files.isRegularFile(out3.resolve("sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.nii.gz")));
     assertFalse(Files.exists(out3.resolve("sub-01/func")), "no BOLD output from 'dti'");
     assertTrue(Files.readString(out3.resolve("sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.json")).contains("\"OLS\""));
