@@ -43,6 +43,21 @@ public record DesignMatrixPicture(String title, List<String> columns, double[][]
     }
   }
 
+  /**
+   * The picture of a group-stage {@link org.voxelspark.stats.design.Design}: its columns, subjects
+   * (as row labels) and t-contrasts.
+   */
+  public static DesignMatrixPicture of(String title, org.voxelspark.stats.design.Design design) {
+    double[][] rows = new double[design.subjects()][design.columns()];
+    for (int s = 0; s < rows.length; s++) {
+      for (int c = 0; c < design.columns(); c++) {
+        rows[s][c] = design.get(s, c);
+      }
+    }
+    return new DesignMatrixPicture(title, design.columnNames(), rows, design.subjectIds(),
+        design.contrasts().stream().map(c -> new Contrast(c.name(), c.weights())).toList());
+  }
+
   /** A contrast: its name and one weight per column. */
   public record Contrast(String name, double[] weights) {
     public Contrast {

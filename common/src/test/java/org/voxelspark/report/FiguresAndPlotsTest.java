@@ -127,6 +127,14 @@ class FiguresAndPlotsTest {
         new double[][] {{1, 2}, {1}}, null, List.of()));
     assertThrows(IllegalArgumentException.class, () -> new DesignMatrixPicture("d", List.of("a", "b"),
         new double[][] {{1, 2}}, null, List.of(new DesignMatrixPicture.Contrast("c", new double[] {1}))));
+    org.voxelspark.stats.design.Design design = org.voxelspark.stats.design.Design.numeric("test", new String[] {"s1", "s2",
+        "s3", "s4"}, new double[] {1, 0, 1, 1, 1, 0, 1, 1}, new String[] {"intercept", "group[HFS]"},
+        List.of(new org.voxelspark.stats.design.Contrast("HFS > HC", "group[HFS]", new double[] {0, 1}, true)), List.of(), null);
+    DesignMatrixPicture fromDesign = DesignMatrixPicture.of("d", design);
+    assertEquals(List.of("intercept", "group[HFS]"), fromDesign.columns());
+    assertEquals(List.of("s1", "s2", "s3", "s4"), fromDesign.rowLabels());
+    assertArrayEquals(new double[] {1, 1}, fromDesign.rows()[1], 0);
+    assertArrayEquals(new double[] {0, 1}, fromDesign.contrasts().get(0).weights(), 0);
     double[][] big = new double[1000][3];
     for (int q = 0; q < big.length; q++) {
       big[q] = new double[] {1, q % 2, q};
