@@ -183,12 +183,6 @@ public final class HtmlPage {
     return this;
   }
 
-  /** Raw, already-escaped markup built by this package. */
-  HtmlPage raw(String html) {
-    body.append(html);
-    return this;
-  }
-
   /** A footer line. */
   public HtmlPage footer(String text) {
     body.append("<footer>").append(escape(text)).append("</footer>\n");
