@@ -210,6 +210,36 @@ class SubjectReportsSparkTest {
   }
 
   @Test
+  void aMissingMapCostsOnlyItsRunsFiguresAndQcNumbers() throws IOException {
+    Path copy = tmp.resolve("derivatives-missing-map");
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path p : files.toList()) {
+        Path target = copy.resolve(out.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    ReportRecords.RunEntry run = new ReportRecords.RunEntry("sub-03", "B", RunKind.DWI, "sub-03", true);
+    Files.delete(copy.resolve(SubjectPage.relativePath(run, DerivativeNames.FA)));
+    SubjectReports.Summary s = SubjectReports.run(SparkTestSession.get(), copy.toString(), "test");
+    assertEquals(5, s.pages().size(), "every page is still written");
+    assertEquals(List.of(), s.failed());
+    assertEquals(2, s.runProblems(), "sub-03's diffusion run: no QC numbers, no figures");
+    String html = Files.readString(copy.resolve("sub-03.html"));
+    assertTrue(html.contains("QC numbers not computed: ") && html.contains("Figures not drawn: ")
+        && html.contains("sub-03_model-tensor_param-fa_dwimap.nii.gz: file does not exist"), "the reason on the page");
+    assertEquals(6, PageParts.images(html).size(), "the BOLD run's figures are drawn");
+    assertEquals(3, tsv(copy, QcTables.fileName(RunKind.DWI)).rows().size(), "the run is left out of the QC table");
+  }
+
+  static TsvTable tsv(Path dir, String name) throws IOException {
+    return TsvTable.parse(name, Files.readString(dir.resolve(name)));
+  }
+
+  @Test
   void aDirectoryWithoutParticipantOutputsIsAUserError() throws IOException {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     UserInputException e = assertThrows(UserInputException.class,
