@@ -234,7 +234,7 @@ final class Commands {
         Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
         inv.err().println(cohort.describe());
         org.voxelspark.group.GroupStage.Summary s = org.voxelspark.group.GroupStage.run(spark, cohort, inv.positionals().get(1),
-            settings, Version.get());
+            settings, Version.get(), c.get(VoxelsparkOptions.REPORTS));
         org.voxelspark.group.GroupStage.Result r = s.result();
         inv.out().println("group stage: " + settings.metric() + " of " + r.design().subjects() + " subjects, " + r.voxels()
             + " voxels, " + r.shufflings().size() + " shufflings; " + s.outputs().size() + " files in "

@@ -166,6 +166,40 @@ public final class GroupFunctions {
     };
   }
 
+  /**
+   * A block's descriptive summaries: per voxel the mean over the subjects with data; per subject the
+   * sum and count of its values over the block's voxels (for per-subject means over the mask).
+   */
+  public record BlockSummary(int blockId, int[] voxels, double[] voxelMean, double[] subjectSum, int[] subjectCount)
+      implements Serializable {}
+
+  /** The blocks' summaries ({@link BlockSummary}). */
+  public static JavaRDD<BlockSummary> summaries(JavaRDD<GroupBlock> blocks) {
+    return blocks.map(b -> {
+      int v = b.voxelCount();
+      int n = b.subjects();
+      double[] mean = new double[v];
+      int[] cnt = new int[v];
+      double[] sum = new double[n];
+      int[] count = new int[n];
+      for (int s = 0; s < n; s++) {
+        for (int q = 0; q < v; q++) {
+          double x = b.y()[s * v + q];
+          if (Double.isFinite(x)) {
+            mean[q] += x;
+            cnt[q]++;
+            sum[s] += x;
+            count[s]++;
+          }
+        }
+      }
+      for (int q = 0; q < v; q++) {
+        mean[q] = cnt[q] == 0 ? Double.NaN : mean[q] / cnt[q];
+      }
+      return new BlockSummary(b.blockId(), b.voxels(), mean, sum, count);
+    });
+  }
+
   /** The blocks' ids and voxel lists (flat indices), for the compact grid of the group mask. */
   public static JavaRDD<Tuple2<Integer, int[]>> voxelLists(JavaRDD<GroupBlock> blocks) {
     return blocks.map(b -> new Tuple2<>(b.blockId(), b.voxels()));

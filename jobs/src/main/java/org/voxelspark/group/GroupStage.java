@@ -88,11 +88,14 @@ public final class GroupStage {
    * @param metaSites the sites pooled and the sites left out (with why), or null
    * @param roiMeta the meta-analysis of each t-contrast on the ROI means (ROIs in place of voxels), or null
    * @param blockVoxels the flat voxel indices of each block of the group mask, by block id
+   * @param cohortMean per voxel (compact), the mean of the metric over the subjects with data (before harmonisation)
+   * @param subjectMean per subject (design row), its mean of the metric over the group mask, before harmonisation
+   * @param subjectMeanHarmonised the same after ComBat, or null without it
    */
   public record Result(GroupInputs inputs, Design design, MaskedGrid grid, int[] coverage, Map<GlmOutput, double[]> glm,
       ShufflingSet shufflings, List<TestResult> tests, GroupRois.Result rois, Combat combat, List<GroupMeta.Result> meta,
       org.voxelspark.meta.SiteMeta metaSites, List<org.voxelspark.meta.SiteMeta.ContrastResult> roiMeta,
-      Map<Integer, int[]> blockVoxels) {
+      Map<Integer, int[]> blockVoxels, double[] cohortMean, double[] subjectMean, double[] subjectMeanHarmonised) {
     /** Number of voxels in the group mask. */
     public int voxels() {
       return grid.size();
@@ -119,15 +122,19 @@ public final class GroupStage {
    */
   public record Summary(Result result, List<String> outputs) {}
 
-  /** Runs the analysis and writes every output. */
-  public static Summary run(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings, String version) {
+  /** Runs the analysis and writes every output, and the results page ({@link GroupPage}) unless {@code page} is false. */
+  public static Summary run(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings, String version,
+      boolean page) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String out = HadoopFiles.qualify(derivatives, hadoop).toString();
     HadoopFiles.requireWritableDirectory(GroupOutputs.directory(out, settings.metric()), hadoop);
     Result result = analyse(spark, cohort, out, settings);
-    List<String> written = GroupOutputs.write(result, settings, out, hadoop, version);
+    List<String> written = new ArrayList<>(GroupOutputs.write(result, settings, out, hadoop, version));
+    if (page) {
+      written.add(GroupPage.write(result, settings, out, hadoop, version));
+    }
     LOG.info("group stage: {} files written to {}", written.size(), GroupOutputs.directory(out, settings.metric()));
-    return new Summary(result, written);
+    return new Summary(result, List.copyOf(written));
   }
 
   /** Runs the analysis (no outputs written; see {@link GroupOutputs#write}). */
@@ -285,7 +292,12 @@ public final class GroupStage {
       }
       Map<Integer, int[]> voxelsById = new java.util.TreeMap<>();
       idLists.forEach(t -> voxelsById.put(t._1(), t._2()));
-      return new Result(inputs, design, grid, coverage, glm, set, results, rois, combat, meta, siteMeta, roiMeta, voxelsById);
+      double[] cohortMean = new double[total];
+      double[] subjectMean = subjectMeans(GroupFunctions.summaries(raw).collect(), grid, n, cohortMean);
+      double[] subjectMeanHarmonised = blocks == raw ? null
+          : subjectMeans(GroupFunctions.summaries(blocks).collect(), grid, n, new double[total]);
+      return new Result(inputs, design, grid, coverage, glm, set, results, rois, combat, meta, siteMeta, roiMeta, voxelsById,
+          cohortMean, subjectMean, subjectMeanHarmonised);
     } finally {
       if (blocks != raw) {
         blocks.unpersist(false);
@@ -307,6 +319,28 @@ public final class GroupStage {
         }
       }
     }
+  }
+
+  /** Per-subject means from the blocks' summaries (added in block-id order), and the voxel means into {@code voxelMean}. */
+  private static double[] subjectMeans(List<GroupFunctions.BlockSummary> parts, MaskedGrid grid, int n, double[] voxelMean) {
+    List<GroupFunctions.BlockSummary> sorted = new ArrayList<>(parts);
+    sorted.sort((a, b) -> Integer.compare(a.blockId(), b.blockId()));
+    double[] sum = new double[n];
+    long[] count = new long[n];
+    for (GroupFunctions.BlockSummary b : sorted) {
+      for (int s = 0; s < n; s++) {
+        sum[s] += b.subjectSum()[s];
+        count[s] += b.subjectCount()[s];
+      }
+      for (int q = 0; q < b.voxels().length; q++) {
+        voxelMean[grid.compact(b.voxels()[q])] = b.voxelMean()[q];
+      }
+    }
+    double[] mean = new double[n];
+    for (int s = 0; s < n; s++) {
+      mean[s] = count[s] == 0 ? Double.NaN : sum[s] / count[s];
+    }
+    return mean;
   }
 
   static double[] slice(double[] mapMajor, int i, int v) {

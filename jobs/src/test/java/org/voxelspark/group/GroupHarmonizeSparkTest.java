@@ -135,7 +135,7 @@ class GroupHarmonizeSparkTest {
     Cohort c = SyntheticDerivatives.write(out, N, 0.12, 21, true);
     GroupSettings estimate = settings(new GroupSettings.Harmonization(ComBatOptions.defaults(), Map.of("group", Set.of("HC")),
         null), null, null);
-    GroupStage.Summary first = GroupStage.run(SparkTestSession.get(), c, out.toString(), estimate, "test");
+    GroupStage.Summary first = GroupStage.run(SparkTestSession.get(), c, out.toString(), estimate, "test", true);
     assertEquals(N / 2, first.result().combat().estimationSubjects());
     assertEquals(List.of("age"), first.result().combat().covariateNames(), "group is constant among controls");
     String model = first.outputs().stream().filter(u -> u.endsWith("/group/fa/desc-fa_combat.parquet")).findFirst()

@@ -62,7 +62,7 @@ class GroupOutputsSparkTest {
         atlasFile, tmp.resolve("atlas.tsv").toString(), false, Map.of(),
         new GroupSettings.Harmonization(org.voxelspark.harmonize.ComBatOptions.defaults(), Map.of(), null),
         org.voxelspark.meta.MetaOptions.defaults());
-    summary = GroupStage.run(SparkTestSession.get(), cohort, tmp.toString(), settings, "test");
+    summary = GroupStage.run(SparkTestSession.get(), cohort, tmp.toString(), settings, "test", true);
     dir = GroupOutputs.directory(tmp.toString(), "fa");
   }
 
@@ -131,6 +131,30 @@ class GroupOutputsSparkTest {
   }
 
   @Test
+  void theResultsPageShowsEveryFigureTheTablesAsWrittenAndRendersInChromium() throws Exception {
+    Path page = Path.of(dir, "group.html");
+    String html = Files.readString(page);
+    List<org.voxelspark.testing.PageParts.Image> images = org.voxelspark.testing.PageParts.images(html);
+    // design, harmonisation, 2 maps x (ortho + mosaic), forest of the box ROI, null histogram
+    assertEquals(8, images.size(), "figures on the page");
+    for (org.voxelspark.testing.PageParts.Image img : images) {
+      java.awt.image.BufferedImage decoded = img.decode();
+      assertEquals(img.width(), decoded.getWidth(), img.figure());
+      assertTrue(org.voxelspark.testing.PageParts.distinctColours(decoded) > 8, img.figure() + " is not blank");
+    }
+    List<String> tsv = Files.readAllLines(Path.of(dir, "desc-fa_contrast-HCHFS_clusters.tsv"));
+    List<List<String>> shown = org.voxelspark.testing.PageParts.table(html, "desc-fa_contrast-HCHFS_clusters.tsv");
+    assertEquals(tsv.size() - 1, shown.size(), "every cluster row on the page");
+    assertEquals(List.of(tsv.get(1).split("\t", -1)), shown.get(0), "the cluster table equals its TSV");
+    for (String link : org.voxelspark.testing.PageParts.links(html)) {
+      assertTrue(Files.exists(Path.of(dir).resolve(link)), "link " + link + " resolves");
+    }
+    java.awt.image.BufferedImage shot = org.voxelspark.testing.Chromium.screenshot(page, Path.of(dir, "group-screenshot.png"),
+        1280, 6000);
+    assertTrue(org.voxelspark.testing.PageParts.distinctColours(shot) > 200, "Chromium draws the figures");
+  }
+
+  @Test
   void docsListEveryFileTheStageWrites() throws Exception {
     String doc = Files.readString(Path.of(System.getProperty("voxelspark.repo.root", "..")).resolve("docs/outputs.md"));
     for (String uri : summary.outputs()) {
@@ -139,6 +163,10 @@ class GroupOutputsSparkTest {
           .replaceAll("method-meta[A-Z]+", "method-meta<M>")
           .replaceAll("_stat-(estimate|se|stat|p|cilower|ciupper|q|pq|i2|h2|tau2)_method-meta<M>",
               "_stat-<estimate\\\\|se\\\\|stat\\\\|p\\\\|cilower\\\\|ciupper\\\\|q\\\\|pq\\\\|i2\\\\|h2\\\\|tau2>_method-meta<M>");
+      if (name.equals("group.html")) {
+        assertTrue(doc.contains("`group/<metric>/group.html`"), "docs/outputs.md lists the results page");
+        continue;
+      }
       String stem = name.endsWith(".parquet") ? name.substring(0, name.length() - ".parquet".length()) : null;
       assertTrue(doc.contains("`" + name + "`") || (stem != null && doc.contains("`" + stem + ".tsv`, `.parquet`")),
           "docs/outputs.md lists " + name);
