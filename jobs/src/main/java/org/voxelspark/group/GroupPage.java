@@ -66,6 +66,9 @@ public final class GroupPage {
     for (int c = 0; c < d.contrasts().size(); c++) {
       facts.add(new GroupReport.Fact("contrast " + d.contrasts().get(c).name(), d.contrasts().get(c).expression()));
     }
+    for (int f = 0; f < d.fTests().size(); f++) {
+      facts.add(new GroupReport.Fact("F-test " + d.fTests().get(f).name(), String.join("; ", s.fTests().get(f).parts())));
+    }
     facts.add(new GroupReport.Fact("subjects", d.subjects() + " (" + r.inputs().excluded().size() + " left out)"));
     facts.add(new GroupReport.Fact("voxels in the group mask", Integer.toString(r.voxels())));
     facts.add(new GroupReport.Fact("inference", r.shufflings().size() > 1 ? r.shufflings().size() + " shufflings ("
