@@ -102,16 +102,27 @@ public final class TensorFitter {
     metrics(out, outOffset);
   }
 
+  /** p = pinv·y, with the 7 sums accumulated side by side (independent dependency chains). */
   private void ols() {
-    double[] pinv = model.pinv();
-    for (int r = 0; r < 7; r++) {
-      double acc = 0;
-      int base = r * n;
-      for (int i = 0; i < n; i++) {
-        acc += pinv[base + i] * y[i];
-      }
-      p[r] = acc;
+    double[] pt = model.pinvByRow();
+    double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0;
+    for (int i = 0, b = 0; i < n; i++, b += 7) {
+      double yi = y[i];
+      p0 += pt[b] * yi;
+      p1 += pt[b + 1] * yi;
+      p2 += pt[b + 2] * yi;
+      p3 += pt[b + 3] * yi;
+      p4 += pt[b + 4] * yi;
+      p5 += pt[b + 5] * yi;
+      p6 += pt[b + 6] * yi;
     }
+    p[0] = p0;
+    p[1] = p1;
+    p[2] = p2;
+    p[3] = p3;
+    p[4] = p4;
+    p[5] = p5;
+    p[6] = p6;
   }
 
   /** w_i = exp(B_i·p): the predicted signal. */
@@ -134,20 +145,32 @@ public final class TensorFitter {
    */
   private void weightedSolve(double[] design) {
     double[] outer = model.outer();
+    double[] xs = model.scaledDesign();
     double[] scale = model.columnScale();
     java.util.Arrays.fill(m, 0);
-    java.util.Arrays.fill(r, 0);
-    for (int i = 0; i < n; i++) {
+    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0;
+    for (int i = 0, b = 0; i < n; i++, b += 7) {
       double w2 = w[i] * w[i];
       int base = 28 * i;
       for (int q = 0; q < 28; q++) {
         m[q] += w2 * outer[base + q];
       }
       double wy = w2 * y[i];
-      for (int c = 0; c < 7; c++) {
-        r[c] += wy * design[7 * i + c] / scale[c];
-      }
+      r0 += wy * xs[b];
+      r1 += wy * xs[b + 1];
+      r2 += wy * xs[b + 2];
+      r3 += wy * xs[b + 3];
+      r4 += wy * xs[b + 4];
+      r5 += wy * xs[b + 5];
+      r6 += wy * xs[b + 6];
     }
+    r[0] = r0;
+    r[1] = r1;
+    r[2] = r2;
+    r[3] = r3;
+    r[4] = r4;
+    r[5] = r5;
+    r[6] = r6;
     if (!cholesky()) {
       householderSolve(design);
       return;

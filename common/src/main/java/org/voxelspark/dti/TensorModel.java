@@ -61,6 +61,8 @@ public final class TensorModel implements Serializable {
   private final double minDiffusivity;
   private final double[] columnScale; // 7: design column c is stored divided by columnScale[c]
   private final double[] outer; // n × 28: the scaled row's products x_a·x_b, a ≤ b, packed
+  private final double[] scaledDesign; // n × 7: design[i][c] / columnScale[c]
+  private final double[] pinvByRow; // n × 7: pinv transposed, so sample i's 7 coefficients are adjacent
 
   public TensorModel(GradientTable table, Settings settings) {
     this.table = table;
@@ -94,6 +96,14 @@ public final class TensorModel implements Serializable {
         m = Math.max(m, Math.abs(design[7 * i + c]));
       }
       columnScale[c] = m == 0 ? 1 : m;
+    }
+    scaledDesign = new double[n * 7];
+    pinvByRow = new double[n * 7];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < 7; c++) {
+        scaledDesign[7 * i + c] = design[7 * i + c] / columnScale[c];
+        pinvByRow[7 * i + c] = pinv[c * n + i];
+      }
     }
     outer = new double[n * 28];
     for (int i = 0; i < n; i++) {
@@ -137,6 +147,16 @@ public final class TensorModel implements Serializable {
   /** Column c of the design is divided by this in {@link #outer()}. */
   double[] columnScale() {
     return columnScale;
+  }
+
+  /** The design with column c divided by {@link #columnScale()}[c], n × 7 row-major. */
+  double[] scaledDesign() {
+    return scaledDesign;
+  }
+
+  /** The pseudo-inverse transposed: n × 7, row i holds the coefficients of sample i. */
+  double[] pinvByRow() {
+    return pinvByRow;
   }
 
   /** Per row i, the 28 products of the scaled design row (a ≤ b, row-major packed). */
