@@ -1,6 +1,7 @@
 package org.voxelspark.dti;
 
 import org.voxelspark.linalg.SymmetricEigen3;
+import org.voxelspark.math.LogExp;
 
 /**
  * Fits the diffusion tensor of a {@link TensorModel} to one voxel's signal at a time, with
@@ -31,10 +32,15 @@ public final class TensorFitter {
   public static final int V1 = 14;
   public static final int OUTPUTS = 17;
 
+  /** The exponent bits of a float: all set for infinities and NaNs. */
+  private static final int FLOAT_EXPONENT = 0x7F800000;
+
   private final TensorModel model;
   private final int n;
-  private final double[] y;
-  private final double[] w;
+  private final double[] x; // the floored signal
+  private final double[] y; // its log
+  private final double[] w2; // squared weights of the current weighted pass
+  private final double[] t; // scratch: twice the predicted log signal
   private final double[] a;
   private final double[] rhs;
   private final double[] p = new double[7];
@@ -42,15 +48,19 @@ public final class TensorFitter {
   private final double[] r = new double[7];
   private final double[] l = new double[49];
   private final double[] z = new double[7];
+  private final LogExp logExp;
   private final SymmetricEigen3 eigen = new SymmetricEigen3();
 
   public TensorFitter(TensorModel model) {
     this.model = model;
     this.n = model.volumes();
+    x = new double[n];
     y = new double[n];
-    w = new double[n];
+    w2 = new double[n];
+    t = new double[n];
     a = new double[n * 7];
     rhs = new double[n];
+    logExp = new LogExp(n);
   }
 
   /**
@@ -59,17 +69,22 @@ public final class TensorFitter {
    */
   public void fit(float[] signal, int offset, double[] out, int outOffset) {
     TensorModel.Settings s = model.settings();
-    double max = Double.NEGATIVE_INFINITY;
+    int exponentGap = FLOAT_EXPONENT; // becomes 0 if a sample has every exponent bit set (inf, NaN)
     for (int i = 0; i < n; i++) {
-      double v = signal[offset + i];
-      if (!Double.isFinite(v)) {
-        fillNaN(out, outOffset);
-        return;
-      }
-      max = Math.max(max, v);
+      float v = signal[offset + i];
+      exponentGap = Math.min(exponentGap, ~Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
+      x[i] = v;
+    }
+    if (exponentGap == 0) {
+      fillNaN(out, outOffset);
+      return;
     }
     double floor;
     if (s.floor() == TensorModel.SignalFloor.RELATIVE_TO_MAX) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        max = Math.max(max, x[i]);
+      }
       if (!(max > 0)) {
         fillNaN(out, outOffset);
         return;
@@ -79,23 +94,24 @@ public final class TensorFitter {
       floor = s.minSignal();
     }
     for (int i = 0; i < n; i++) {
-      double v = Math.max(signal[offset + i], floor);
-      w[i] = v;
-      y[i] = Math.log(v);
+      x[i] = Math.max(x[i], floor);
     }
-    double[] design = model.design();
+    logExp.log(x, 0, y, 0, n);
     switch (s.method()) {
       case OLS -> ols();
       case WLS -> {
         ols();
-        predictedWeights(design);
-        weightedSolve(design);
+        predictedWeights();
+        weightedSolve();
       }
       case IWLS -> {
-        weightedSolve(design); // weights: the measured (floored) signal
+        for (int i = 0; i < n; i++) { // weights: the measured (floored) signal
+          w2[i] = x[i] * x[i];
+        }
+        weightedSolve();
         for (int r = 0; r < s.reweightings(); r++) {
-          predictedWeights(design);
-          weightedSolve(design);
+          predictedWeights();
+          weightedSolve();
         }
       }
     }
@@ -125,15 +141,15 @@ public final class TensorFitter {
     p[6] = p6;
   }
 
-  /** w_i = exp(B_i·p): the predicted signal. */
-  private void predictedWeights(double[] design) {
+  /** w_i² = exp(2·B_i·p): the squared predicted signal (the design read column by column, so the loop vectorises). */
+  private void predictedWeights() {
+    double[] d = model.designByColumn();
+    double p0 = 2 * p[0], p1 = 2 * p[1], p2 = 2 * p[2], p3 = 2 * p[3], p4 = 2 * p[4], p5 = 2 * p[5], p6 = 2 * p[6];
+    int c1 = n, c2 = 2 * n, c3 = 3 * n, c4 = 4 * n, c5 = 5 * n, c6 = 6 * n;
     for (int i = 0; i < n; i++) {
-      double acc = 0;
-      for (int c = 0; c < 7; c++) {
-        acc += design[7 * i + c] * p[c];
-      }
-      w[i] = Math.exp(acc);
+      t[i] = d[i] * p0 + d[c1 + i] * p1 + d[c2 + i] * p2 + d[c3 + i] * p3 + d[c4 + i] * p4 + d[c5 + i] * p5 + d[c6 + i] * p6;
     }
+    logExp.exp(t, 0, w2, 0, n);
   }
 
   /**
@@ -143,19 +159,19 @@ public final class TensorFitter {
    * 2·49·n. A system that is not positive definite (degenerate weights) falls back to
    * Householder QR.
    */
-  private void weightedSolve(double[] design) {
+  private void weightedSolve() {
     double[] outer = model.outer();
     double[] xs = model.scaledDesign();
     double[] scale = model.columnScale();
     java.util.Arrays.fill(m, 0);
     double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0;
     for (int i = 0, b = 0; i < n; i++, b += 7) {
-      double w2 = w[i] * w[i];
+      double wi = w2[i];
       int base = 28 * i;
       for (int q = 0; q < 28; q++) {
-        m[q] += w2 * outer[base + q];
+        m[q] += wi * outer[base + q];
       }
-      double wy = w2 * y[i];
+      double wy = wi * y[i];
       r0 += wy * xs[b];
       r1 += wy * xs[b + 1];
       r2 += wy * xs[b + 2];
@@ -172,7 +188,7 @@ public final class TensorFitter {
     r[5] = r5;
     r[6] = r6;
     if (!cholesky()) {
-      householderSolve(design);
+      householderSolve(model.design());
       return;
     }
     // forward then back substitution with L (lower, packed in l[7][7])
@@ -224,10 +240,11 @@ public final class TensorFitter {
   /** p = argmin Σ w_i² (y_i − B_i·p)², by Householder QR of the row-weighted design. */
   private void householderSolve(double[] design) {
     for (int i = 0; i < n; i++) {
+      double wi = Math.sqrt(w2[i]);
       for (int c = 0; c < 7; c++) {
-        a[7 * i + c] = w[i] * design[7 * i + c];
+        a[7 * i + c] = wi * design[7 * i + c];
       }
-      rhs[i] = w[i] * y[i];
+      rhs[i] = wi * y[i];
     }
     for (int j = 0; j < 7; j++) {
       double norm = 0;

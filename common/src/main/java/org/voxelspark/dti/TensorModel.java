@@ -63,6 +63,7 @@ public final class TensorModel implements Serializable {
   private final double[] outer; // n × 28: the scaled row's products x_a·x_b, a ≤ b, packed
   private final double[] scaledDesign; // n × 7: design[i][c] / columnScale[c]
   private final double[] pinvByRow; // n × 7: pinv transposed, so sample i's 7 coefficients are adjacent
+  private final double[] designByColumn; // 7 × n: the design transposed
 
   public TensorModel(GradientTable table, Settings settings) {
     this.table = table;
@@ -99,8 +100,10 @@ public final class TensorModel implements Serializable {
     }
     scaledDesign = new double[n * 7];
     pinvByRow = new double[n * 7];
+    designByColumn = new double[n * 7];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 7; c++) {
+        designByColumn[c * n + i] = design[7 * i + c];
         scaledDesign[7 * i + c] = design[7 * i + c] / columnScale[c];
         pinvByRow[7 * i + c] = pinv[c * n + i];
       }
@@ -152,6 +155,11 @@ public final class TensorModel implements Serializable {
   /** The design with column c divided by {@link #columnScale()}[c], n × 7 row-major. */
   double[] scaledDesign() {
     return scaledDesign;
+  }
+
+  /** The design transposed: 7 × n, row c holds column c of the design. */
+  double[] designByColumn() {
+    return designByColumn;
   }
 
   /** The pseudo-inverse transposed: n × 7, row i holds the coefficients of sample i. */
