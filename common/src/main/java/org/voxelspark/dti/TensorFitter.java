@@ -32,9 +32,6 @@ public final class TensorFitter {
   public static final int V1 = 14;
   public static final int OUTPUTS = 17;
 
-  /** The exponent bits of a float: all set for infinities and NaNs. */
-  private static final int FLOAT_EXPONENT = 0x7F800000;
-
   private final TensorModel model;
   private final int n;
   private final double[] x; // the floored signal
@@ -69,23 +66,11 @@ public final class TensorFitter {
    */
   public void fit(float[] signal, int offset, double[] out, int outOffset) {
     TensorModel.Settings s = model.settings();
-    int exponentGap = FLOAT_EXPONENT; // becomes 0 if a sample has every exponent bit set (inf, NaN)
-    for (int i = 0; i < n; i++) {
-      float v = signal[offset + i];
-      exponentGap = Math.min(exponentGap, ~Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
-      x[i] = v;
-    }
-    if (exponentGap == 0) {
-      fillNaN(out, outOffset);
-      return;
-    }
+    toDouble(signal, offset, x, n);
     double floor;
     if (s.floor() == TensorModel.SignalFloor.RELATIVE_TO_MAX) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < n; i++) {
-        max = Math.max(max, x[i]);
-      }
-      if (!(max > 0)) {
+      double max = max(x, n);
+      if (!(max > 0)) { // NaN included
         fillNaN(out, outOffset);
         return;
       }
@@ -93,10 +78,11 @@ public final class TensorFitter {
     } else {
       floor = s.minSignal();
     }
-    for (int i = 0; i < n; i++) {
-      x[i] = Math.max(x[i], floor);
+    floor(x, floor, n);
+    if (!logExp.log(x, 0, y, 0, n) && !allFinite(x, n)) {
+      fillNaN(out, outOffset);
+      return;
     }
-    logExp.log(x, 0, y, 0, n);
     switch (s.method()) {
       case OLS -> ols();
       case WLS -> {
@@ -105,9 +91,7 @@ public final class TensorFitter {
         weightedSolve();
       }
       case IWLS -> {
-        for (int i = 0; i < n; i++) { // weights: the measured (floored) signal
-          w2[i] = x[i] * x[i];
-        }
+        square(x, w2, n); // weights: the measured (floored) signal
         weightedSolve();
         for (int r = 0; r < s.reweightings(); r++) {
           predictedWeights();
@@ -118,27 +102,87 @@ public final class TensorFitter {
     metrics(out, outOffset);
   }
 
-  /** p = pinv·y, with the 7 sums accumulated side by side (independent dependency chains). */
+  // The per-sample loops are small static methods: C2 vectorises loops better that way (see LogExp).
+
+  private static void toDouble(float[] signal, int offset, double[] x, int n) {
+    for (int i = 0; i < n; i++) {
+      x[i] = signal[offset + i];
+    }
+  }
+
+  private static double max(double[] x, int n) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, x[i]);
+    }
+    return max;
+  }
+
+  private static void floor(double[] x, double floor, int n) {
+    for (int i = 0; i < n; i++) {
+      x[i] = Math.max(x[i], floor);
+    }
+  }
+
+  private static boolean allFinite(double[] x, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(x[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void square(double[] x, double[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      out[i] = x[i] * x[i];
+    }
+  }
+
+  /** p = pinv·y: 14 sums side by side (even and odd samples), so the dependency chains overlap. */
   private void ols() {
     double[] pt = model.pinvByRow();
-    double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0;
-    for (int i = 0, b = 0; i < n; i++, b += 7) {
-      double yi = y[i];
-      p0 += pt[b] * yi;
-      p1 += pt[b + 1] * yi;
-      p2 += pt[b + 2] * yi;
-      p3 += pt[b + 3] * yi;
-      p4 += pt[b + 4] * yi;
-      p5 += pt[b + 5] * yi;
-      p6 += pt[b + 6] * yi;
+    double[] yy = y;
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0;
+    double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      int b = 7 * i;
+      double y0 = yy[i];
+      double y1 = yy[i + 1];
+      a0 += pt[b] * y0;
+      a1 += pt[b + 1] * y0;
+      a2 += pt[b + 2] * y0;
+      a3 += pt[b + 3] * y0;
+      a4 += pt[b + 4] * y0;
+      a5 += pt[b + 5] * y0;
+      a6 += pt[b + 6] * y0;
+      b0 += pt[b + 7] * y1;
+      b1 += pt[b + 8] * y1;
+      b2 += pt[b + 9] * y1;
+      b3 += pt[b + 10] * y1;
+      b4 += pt[b + 11] * y1;
+      b5 += pt[b + 12] * y1;
+      b6 += pt[b + 13] * y1;
     }
-    p[0] = p0;
-    p[1] = p1;
-    p[2] = p2;
-    p[3] = p3;
-    p[4] = p4;
-    p[5] = p5;
-    p[6] = p6;
+    if (i < n) {
+      int b = 7 * i;
+      double y0 = yy[i];
+      a0 += pt[b] * y0;
+      a1 += pt[b + 1] * y0;
+      a2 += pt[b + 2] * y0;
+      a3 += pt[b + 3] * y0;
+      a4 += pt[b + 4] * y0;
+      a5 += pt[b + 5] * y0;
+      a6 += pt[b + 6] * y0;
+    }
+    p[0] = a0 + b0;
+    p[1] = a1 + b1;
+    p[2] = a2 + b2;
+    p[3] = a3 + b3;
+    p[4] = a4 + b4;
+    p[5] = a5 + b5;
+    p[6] = a6 + b6;
   }
 
   /** w_i² = exp(2·B_i·p): the squared predicted signal (the design read column by column, so the loop vectorises). */
@@ -160,33 +204,9 @@ public final class TensorFitter {
    * Householder QR.
    */
   private void weightedSolve() {
-    double[] outer = model.outer();
-    double[] xs = model.scaledDesign();
     double[] scale = model.columnScale();
-    java.util.Arrays.fill(m, 0);
-    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0;
-    for (int i = 0, b = 0; i < n; i++, b += 7) {
-      double wi = w2[i];
-      int base = 28 * i;
-      for (int q = 0; q < 28; q++) {
-        m[q] += wi * outer[base + q];
-      }
-      double wy = wi * y[i];
-      r0 += wy * xs[b];
-      r1 += wy * xs[b + 1];
-      r2 += wy * xs[b + 2];
-      r3 += wy * xs[b + 3];
-      r4 += wy * xs[b + 4];
-      r5 += wy * xs[b + 5];
-      r6 += wy * xs[b + 6];
-    }
-    r[0] = r0;
-    r[1] = r1;
-    r[2] = r2;
-    r[3] = r3;
-    r[4] = r4;
-    r[5] = r5;
-    r[6] = r6;
+    normalMatrix(model.outer(), w2, n, m);
+    rightHandSide(model.scaledDesign(), w2, y, n, r);
     if (!cholesky()) {
       householderSolve(model.design());
       return;
@@ -209,6 +229,72 @@ public final class TensorFitter {
     for (int c = 0; c < 7; c++) {
       p[c] /= scale[c];
     }
+  }
+
+  /**
+   * m[q] = Σ_i w_i²·outer[i][q] for the 28 packed products, in two passes of 14 sums kept side by
+   * side (independent dependency chains, all in registers).
+   */
+  private static void normalMatrix(double[] outer, double[] w2, int n, double[] m) {
+    for (int half = 0; half < 28; half += 14) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0;
+      double s7 = 0, s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (int i = 0; i < n; i++) {
+        double w = w2[i];
+        int b = 28 * i + half;
+        s0 += w * outer[b];
+        s1 += w * outer[b + 1];
+        s2 += w * outer[b + 2];
+        s3 += w * outer[b + 3];
+        s4 += w * outer[b + 4];
+        s5 += w * outer[b + 5];
+        s6 += w * outer[b + 6];
+        s7 += w * outer[b + 7];
+        s8 += w * outer[b + 8];
+        s9 += w * outer[b + 9];
+        s10 += w * outer[b + 10];
+        s11 += w * outer[b + 11];
+        s12 += w * outer[b + 12];
+        s13 += w * outer[b + 13];
+      }
+      m[half] = s0;
+      m[half + 1] = s1;
+      m[half + 2] = s2;
+      m[half + 3] = s3;
+      m[half + 4] = s4;
+      m[half + 5] = s5;
+      m[half + 6] = s6;
+      m[half + 7] = s7;
+      m[half + 8] = s8;
+      m[half + 9] = s9;
+      m[half + 10] = s10;
+      m[half + 11] = s11;
+      m[half + 12] = s12;
+      m[half + 13] = s13;
+    }
+  }
+
+  /** r[c] = Σ_i w_i²·y_i·xs[i][c] (xs: the scaled design). */
+  private static void rightHandSide(double[] xs, double[] w2, double[] y, int n, double[] r) {
+    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0;
+    for (int i = 0; i < n; i++) {
+      double wy = w2[i] * y[i];
+      int b = 7 * i;
+      r0 += wy * xs[b];
+      r1 += wy * xs[b + 1];
+      r2 += wy * xs[b + 2];
+      r3 += wy * xs[b + 3];
+      r4 += wy * xs[b + 4];
+      r5 += wy * xs[b + 5];
+      r6 += wy * xs[b + 6];
+    }
+    r[0] = r0;
+    r[1] = r1;
+    r[2] = r2;
+    r[3] = r3;
+    r[4] = r4;
+    r[5] = r5;
+    r[6] = r6;
   }
 
   /** Cholesky factor of the packed normal matrix {@link #m} into {@link #l}; false if not positive definite. */

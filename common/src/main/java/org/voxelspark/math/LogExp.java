@@ -84,17 +84,48 @@ public final class LogExp {
     return bits.length;
   }
 
-  /** {@code out[to + i] = ln(x[from + i])} for {@code i < length}. */
-  public void log(double[] x, int from, double[] out, int to, int length) {
+  /**
+   * {@code out[to + i] = ln(x[from + i])} for {@code i < length}.
+   *
+   * @return true if every element was positive, normal and finite (the fast path); false if the
+   *     run was computed by {@link Math#log} because one was not
+   */
+  public boolean log(double[] x, int from, double[] out, int to, int length) {
     check(length);
-    long[] b = bits;
-    long[] e = exponents;
-    double[] m = mantissas;
-    double[] k = scales;
+    toBits(x, from, bits, length);
+    if (splitExponent(bits, exponents, length) < 0) {
+      for (int i = 0; i < length; i++) {
+        out[to + i] = Math.log(x[from + i]);
+      }
+      return false;
+    }
+    toDoubles(bits, exponents, mantissas, scales, length);
+    logPolynomial(mantissas, scales, out, to, length);
+    return true;
+  }
+
+  /** {@code out[to + i] = exp(x[from + i])} for {@code i < length}. */
+  public void exp(double[] x, int from, double[] out, int to, int length) {
+    check(length);
+    expPolynomial(x, from, mantissas, scales, length);
+    scaleByPowerOfTwo(x, from, mantissas, scales, out, to, length);
+  }
+
+  // Each pass is its own small method: C2 vectorised the same loops far less well when they
+  // shared one method body (log: 296 vs 139 ns for 68 elements).
+
+  private static void toBits(double[] x, int from, long[] b, int length) {
     for (int i = 0; i < length; i++) {
       b[i] = Double.doubleToRawLongBits(x[from + i]);
     }
-    long outside = 0; // sign bit set if some element is not positive, normal and finite
+  }
+
+  /**
+   * Splits each x (as bits) into x = 2^k·m, m ∈ [√2/2, √2): m's bits into {@code b}, k + MAGIC's
+   * bits into {@code e}. Returns a negative value if some x is not positive, normal and finite.
+   */
+  private static long splitExponent(long[] b, long[] e, int length) {
+    long outside = 0;
     for (int i = 0; i < length; i++) {
       long v = b[i];
       outside |= (v - MIN_NORMAL_BITS) | (MAX_FINITE_BITS - v);
@@ -102,16 +133,17 @@ public final class LogExp {
       b[i] = v - (exponent << 52);
       e[i] = MAGIC_BITS + exponent;
     }
-    if (outside < 0) {
-      for (int i = 0; i < length; i++) {
-        out[to + i] = Math.log(x[from + i]);
-      }
-      return;
-    }
+    return outside;
+  }
+
+  private static void toDoubles(long[] b, long[] e, double[] m, double[] k, int length) {
     for (int i = 0; i < length; i++) {
       m[i] = Double.longBitsToDouble(b[i]);
       k[i] = Double.longBitsToDouble(e[i]) - MAGIC;
     }
+  }
+
+  private static void logPolynomial(double[] m, double[] k, double[] out, int to, int length) {
     for (int i = 0; i < length; i++) {
       double dk = k[i];
       double f = m[i] - 1.0;
@@ -126,11 +158,8 @@ public final class LogExp {
     }
   }
 
-  /** {@code out[to + i] = exp(x[from + i])} for {@code i < length}. */
-  public void exp(double[] x, int from, double[] out, int to, int length) {
-    check(length);
-    double[] y = mantissas;
-    double[] k = scales;
+  /** exp(r) into {@code y}, k + MAGIC into {@code k}, for x = k·ln2 + r. */
+  private static void expPolynomial(double[] x, int from, double[] y, double[] k, int length) {
     for (int i = 0; i < length; i++) {
       double v = x[from + i];
       double kd = Math.rint(v * INV_LN2);
@@ -142,6 +171,9 @@ public final class LogExp {
       y[i] = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
       k[i] = kd + MAGIC;
     }
+  }
+
+  private static void scaleByPowerOfTwo(double[] x, int from, double[] y, double[] k, double[] out, int to, int length) {
     for (int i = 0; i < length; i++) {
       double v = x[from + i];
       out[to + i] = v >= EXP_MIN && v <= EXP_MAX
