@@ -16,10 +16,18 @@ import org.voxelspark.math.LogExp;
  * <p><b>Definitions.</b> FA = √(½·((λ1−λ2)² + (λ2−λ3)² + (λ3−λ1)²) / (λ1² + λ2² + λ3²)), 0 when
  * every eigenvalue is 0; MD = (λ1 + λ2 + λ3)/3; AD = λ1; RD = (λ2 + λ3)/2 (Basser and Pierpaoli 1996).
  *
+ * <p><b>Methods</b> ({@link TensorFitMethod}): OLS, DIPY's WLS and MRtrix's IWLS solve linear
+ * least-squares problems in the log signal; NLLS minimises the signal-domain residuals by
+ * Levenberg–Marquardt from the OLS estimate (stopping rule at {@link #NLLS_STEP_TOLERANCE}).
+ *
+ * <p><b>Floors</b> ({@link TensorModel.Settings}): samples are raised to the signal floor before
+ * the log (and, for NLLS, in the residuals); eigenvalues are bounded below by the eigenvalue floor
+ * before the scalar maps are computed (the tensor output itself is the fitted one).
+ *
  * <p><b>Degenerate voxels.</b> A NaN or infinite sample: every output NaN. With the MRtrix floor, a
  * voxel with no positive sample: every output NaN (as MRtrix writes). All-zero or negative signal
  * with the DIPY floor: the floor makes the log signal constant, the tensor 0 and (after clipping)
- * FA 0, MD = AD = RD = the minimum diffusivity.
+ * FA 0, MD = AD = RD = the minimum diffusivity (0 for NLLS).
  */
 public final class TensorFitter {
   public static final int TENSOR = 0;
@@ -32,6 +40,22 @@ public final class TensorFitter {
   public static final int V1 = 14;
   public static final int OUTPUTS = 17;
 
+  /** NLLS: largest number of Levenberg–Marquardt iterations. */
+  public static final int NLLS_MAX_ITERATIONS = 100;
+  /** NLLS: stop when no scaled parameter moves more than this (relative, see {@link TensorFitMethod#NLLS}). */
+  public static final double NLLS_STEP_TOLERANCE = 1e-10;
+  /** NLLS: stop when a kept step lowers the cost by less than this fraction. */
+  public static final double NLLS_COST_TOLERANCE = 1e-14;
+  /** NLLS: stop when the damping factor λ exceeds this. */
+  public static final double NLLS_MAX_DAMPING = 1e12;
+  /** Index of the diagonal entry (a, a) in the packed normal matrix. */
+  /**
+   * The weighted normal equations are solved by Householder QR instead when a Cholesky pivot falls
+   * below this fraction of its diagonal entry: they would lose more than half of double's digits
+   * there (seen in voxels with mostly floored samples, where DIPY's SVD-based pinv keeps them).
+   */
+  static final double MIN_RELATIVE_PIVOT = 1e-8;
+  private static final int[] DIAGONAL = {0, 7, 13, 18, 22, 25, 27};
   private final TensorModel model;
   private final int n;
   private final double[] x; // the floored signal
@@ -41,6 +65,12 @@ public final class TensorFitter {
   private final double[] a;
   private final double[] rhs;
   private final double[] p = new double[7];
+  private final double[] trial = new double[7];
+  private final double[] jtj = new double[28];
+  private double[] mu; // NLLS: predicted signal at p, and at the trial point
+  private double[] trialMu;
+  private double[] res; // NLLS: residuals x − μ at p, and at the trial point
+  private double[] trialRes;
   private final double[] m = new double[28];
   private final double[] r = new double[7];
   private final double[] l = new double[49];
@@ -58,6 +88,10 @@ public final class TensorFitter {
     a = new double[n * 7];
     rhs = new double[n];
     logExp = new LogExp(n);
+    mu = new double[n];
+    trialMu = new double[n];
+    res = new double[n];
+    trialRes = new double[n];
   }
 
   /**
@@ -97,6 +131,10 @@ public final class TensorFitter {
           predictedWeights();
           weightedSolve();
         }
+      }
+      case NLLS -> {
+        ols();
+        nonLinear();
       }
     }
     metrics(out, outOffset);
@@ -185,50 +223,165 @@ public final class TensorFitter {
     p[6] = a6 + b6;
   }
 
-  /** w_i² = exp(2·B_i·p): the squared predicted signal (the design read column by column, so the loop vectorises). */
+  /** w_i² = exp(2·B_i·p): the squared predicted signal. */
   private void predictedWeights() {
-    double[] d = model.designByColumn();
-    double p0 = 2 * p[0], p1 = 2 * p[1], p2 = 2 * p[2], p3 = 2 * p[3], p4 = 2 * p[4], p5 = 2 * p[5], p6 = 2 * p[6];
-    int c1 = n, c2 = 2 * n, c3 = 3 * n, c4 = 4 * n, c5 = 5 * n, c6 = 6 * n;
-    for (int i = 0; i < n; i++) {
-      t[i] = d[i] * p0 + d[c1 + i] * p1 + d[c2 + i] * p2 + d[c3 + i] * p3 + d[c4 + i] * p4 + d[c5 + i] * p5 + d[c6 + i] * p6;
-    }
+    predict(model.designColumns(), 2 * p[0], 2 * p[1], 2 * p[2], 2 * p[3], 2 * p[4], 2 * p[5], 2 * p[6], t, n);
     logExp.exp(t, 0, w2, 0, n);
+  }
+
+  /**
+   * t_i = Σ_c column_c[i]·q_c. The design's columns are separate arrays read at the same index
+   * as t is written, so C2 vectorises the loop (see LogExp).
+   */
+  private static void predict(double[][] d, double q0, double q1, double q2, double q3, double q4, double q5, double q6,
+      double[] t, int n) {
+    double[] d0 = d[0];
+    double[] d1 = d[1];
+    double[] d2 = d[2];
+    double[] d3 = d[3];
+    double[] d4 = d[4];
+    double[] d5 = d[5];
+    double[] d6 = d[6];
+    for (int i = 0; i < n; i++) {
+      t[i] = d0[i] * q0 + d1[i] * q1 + d2[i] * q2 + d3[i] * q3 + d4[i] * q4 + d5[i] * q5 + d6[i] * q6;
+    }
+  }
+
+  /** t_i = B_i·q (q the parameters, unscaled): the predicted log signal. */
+  private void predictLog(double[] q, double[] t) {
+    predict(model.designColumns(), q[0], q[1], q[2], q[3], q[4], q[5], q[6], t, n);
+  }
+
+  /** res_i = x_i − μ_i; returns Σ res_i². */
+  private static double residuals(double[] x, double[] mu, double[] res, int n) {
+    double cost = 0;
+    for (int i = 0; i < n; i++) {
+      double e = x[i] - mu[i];
+      res[i] = e;
+      cost += e * e;
+    }
+    return cost;
+  }
+
+  /**
+   * Non-linear least squares in the signal domain, as DIPY's {@code fit_method='NLLS'}:
+   * p = argmin Σ (x_i − exp(B_i·p))², x the floored signal, from the OLS estimate in {@link #p}, by
+   * Levenberg–Marquardt on the equilibrated parameters: J = −diag(μ)·B with μ = exp(B·p), so JᵀJ
+   * is the weighted normal matrix with weights μ², and the step solves
+   * (JᵀJ + λ·diag(JᵀJ))·δ = −Jᵀr. A step is kept only if it lowers the cost; λ is divided by 10
+   * after a kept step and multiplied by 10 after a rejected one. Stops when a kept step changes no
+   * scaled parameter by more than {@value #NLLS_STEP_TOLERANCE}·(1 + max |scaled parameter|), when
+   * it lowers the cost by less than {@value #NLLS_COST_TOLERANCE} relative, when λ exceeds
+   * {@value #NLLS_MAX_DAMPING} (no descent step left: a minimum to working precision) or after
+   * {@value #NLLS_MAX_ITERATIONS} iterations; the estimate is then the lowest-cost point reached
+   * (the OLS start if none was lower, as DIPY falls back to OLS when its optimiser fails).
+   */
+  private void nonLinear() {
+    double[] xs = model.scaledDesign();
+    double[] scale = model.columnScale();
+    predictLog(p, t);
+    logExp.exp(t, 0, mu, 0, n);
+    double cost = residuals(x, mu, res, n);
+    if (!Double.isFinite(cost)) {
+      return; // the OLS start predicts an overflowing signal: keep it
+    }
+    double lambda = 1e-3;
+    for (int iteration = 0; iteration < NLLS_MAX_ITERATIONS; iteration++) {
+      square(mu, w2, n);
+      normalMatrix(model.outer(), w2, n, jtj);
+      rightHandSide(xs, mu, res, n, r); // −Jᵀr = Σ μ_i·res_i·B_i (scaled)
+      boolean kept = false;
+      double decrease = 0;
+      double largestStep = 0;
+      while (!kept) {
+        System.arraycopy(jtj, 0, m, 0, 28);
+        for (int a = 0; a < 7; a++) {
+          m[DIAGONAL[a]] *= 1 + lambda;
+        }
+        if (!choleskySolve(0)) { // the damped system is singular: no step can be computed
+          return;
+        }
+        largestStep = 0;
+        for (int c = 0; c < 7; c++) {
+          trial[c] = p[c] + z[c] / scale[c];
+          largestStep = Math.max(largestStep, Math.abs(z[c]));
+        }
+        predictLog(trial, t);
+        logExp.exp(t, 0, trialMu, 0, n);
+        double trialCost = residuals(x, trialMu, trialRes, n);
+        if (trialCost < cost) {
+          kept = true;
+          decrease = cost - trialCost;
+          cost = trialCost;
+          System.arraycopy(trial, 0, p, 0, 7);
+          double[] swap = mu;
+          mu = trialMu;
+          trialMu = swap;
+          swap = res;
+          res = trialRes;
+          trialRes = swap;
+          lambda = Math.max(lambda / 10, 1e-12);
+        } else {
+          lambda *= 10;
+          if (lambda > NLLS_MAX_DAMPING) {
+            return;
+          }
+        }
+      }
+      double largestParameter = 0;
+      for (int c = 0; c < 7; c++) {
+        largestParameter = Math.max(largestParameter, Math.abs(p[c] * scale[c]));
+      }
+      if (largestStep <= NLLS_STEP_TOLERANCE * (1 + largestParameter) || decrease <= NLLS_COST_TOLERANCE * cost) {
+        return;
+      }
+    }
   }
 
   /**
    * p = argmin Σ w_i² (y_i − B_i·p)² by the normal equations of the column-equilibrated design
    * (each column scaled to max |entry| 1, so the 7×7 system is well conditioned), accumulated from
    * precomputed row products, and a Cholesky solve: about 36·n flops a pass instead of QR's
-   * 2·49·n. A system that is not positive definite (degenerate weights) falls back to
-   * Householder QR.
+   * 2·49·n. A system that is not positive definite (degenerate weights) or ill-conditioned
+   * ({@link #MIN_RELATIVE_PIVOT}) is solved by Householder QR of the weighted design instead, whose
+   * error grows with the condition number rather than its square.
    */
   private void weightedSolve() {
-    double[] scale = model.columnScale();
     normalMatrix(model.outer(), w2, n, m);
     rightHandSide(model.scaledDesign(), w2, y, n, r);
-    if (!cholesky()) {
+    if (!choleskySolve(MIN_RELATIVE_PIVOT)) {
       householderSolve(model.design());
       return;
     }
-    // forward then back substitution with L (lower, packed in l[7][7])
-    for (int a = 0; a < 7; a++) {
+    double[] scale = model.columnScale();
+    for (int c = 0; c < 7; c++) {
+      p[c] = z[c] / scale[c];
+    }
+  }
+
+  /**
+   * Solves m·z = r (m the packed normal matrix of the scaled design) by Cholesky; the solution is
+   * in {@link #z}. False (z undefined) if a pivot is too small ({@link #cholesky(double)}).
+   */
+  private boolean choleskySolve(double minRelativePivot) {
+    if (!cholesky(minRelativePivot)) {
+      return false;
+    }
+    for (int a = 0; a < 7; a++) { // forward substitution with L (lower, in l[7][7])
       double acc = r[a];
       for (int b = 0; b < a; b++) {
         acc -= l[7 * a + b] * z[b];
       }
       z[a] = acc / l[7 * a + a];
     }
-    for (int a = 6; a >= 0; a--) {
+    for (int a = 6; a >= 0; a--) { // back substitution with Lᵀ
       double acc = z[a];
       for (int b = a + 1; b < 7; b++) {
-        acc -= l[7 * b + a] * p[b];
+        acc -= l[7 * b + a] * z[b];
       }
-      p[a] = acc / l[7 * a + a];
+      z[a] = acc / l[7 * a + a];
     }
-    for (int c = 0; c < 7; c++) {
-      p[c] /= scale[c];
-    }
+    return true;
   }
 
   /**
@@ -297,8 +450,11 @@ public final class TensorFitter {
     r[6] = r6;
   }
 
-  /** Cholesky factor of the packed normal matrix {@link #m} into {@link #l}; false if not positive definite. */
-  private boolean cholesky() {
+  /**
+   * Cholesky factor of the packed normal matrix {@link #m} into {@link #l}; false if a pivot is not
+   * above {@code minRelativePivot} times its diagonal entry (0: not positive definite).
+   */
+  private boolean cholesky(double minRelativePivot) {
     for (int a = 0; a < 7; a++) {
       for (int b = 0; b <= a; b++) {
         double acc = m[packed(b, a)];
@@ -306,7 +462,7 @@ public final class TensorFitter {
           acc -= l[7 * a + k] * l[7 * b + k];
         }
         if (a == b) {
-          if (!(acc > 0)) {
+          if (!(acc > minRelativePivot * m[packed(a, a)])) {
             return false;
           }
           l[7 * a + a] = Math.sqrt(acc);
@@ -391,8 +547,9 @@ public final class TensorFitter {
     double l1 = eigen.value(0);
     double l2 = eigen.value(1);
     double l3 = eigen.value(2);
-    if (model.settings().clipEigenvalues()) {
-      double min = model.minDiffusivity();
+    TensorModel.EigenvalueFloor clip = model.settings().eigenvalueFloor();
+    if (clip != TensorModel.EigenvalueFloor.NONE) {
+      double min = clip == TensorModel.EigenvalueFloor.ZERO ? 0 : model.minDiffusivity();
       l1 = Math.max(l1, min);
       l2 = Math.max(l2, min);
       l3 = Math.max(l3, min);

@@ -19,9 +19,12 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
 public final class TensorModel implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Below what signal values are raised before the log. */
+  /**
+   * How samples are raised before the log (the log-linear fits) or the signal-domain residuals
+   * (NLLS).
+   */
   public enum SignalFloor {
-    /** {@code max(S, minSignal)} with minSignal 1e-4 by default: DIPY's rule. */
+    /** {@code max(S, minSignal)} with minSignal 1e-4 by default: DIPY's rule ({@code min_signal}). */
     ABSOLUTE,
     /**
      * {@code max(S, 1e-6·max_i S_i)} per voxel, and every output NaN when no sample is positive:
@@ -30,26 +33,69 @@ public final class TensorModel implements Serializable {
     RELATIVE_TO_MAX
   }
 
+  /** How eigenvalues are bounded below before the scalar maps (FA, MD, AD, RD, eigenvalues). */
+  public enum EigenvalueFloor {
+    /**
+     * λ ≥ {@link TensorModel#minDiffusivity()} = 1e-6 / max|design entry| (mm²/s): DIPY's OLS and WLS
+     * ({@code min_diffusivity = tol / -design_matrix.min()}), so FA ∈ [0, 1].
+     */
+    MIN_DIFFUSIVITY,
+    /** λ ≥ 0: DIPY's NLLS ({@code decompose_tensor}'s default {@code min_diffusivity=0}); FA ∈ [0, 1]. */
+    ZERO,
+    /**
+     * No bound: MRtrix3 ({@code tensor2metric}); a tensor that is not positive definite has a
+     * negative eigenvalue, and FA can exceed 1 (up to √1.5).
+     */
+    NONE
+  }
+
   /**
-   * Fit settings. DIPY-compatible defaults ({@link #dipy()}): absolute floor 1e-4, eigenvalues
-   * clipped below at {@code 1e-6 / max|design|} so FA ∈ [0, 1]. MRtrix-compatible
-   * ({@link #mrtrix()}): floor relative to the voxel's maximum, no eigenvalue clipping (FA can
-   * exceed 1 for non-positive-definite fits).
+   * Fit settings. DIPY-compatible ({@link #dipy}): absolute floor 1e-4; eigenvalues bounded below
+   * by {@link EigenvalueFloor#MIN_DIFFUSIVITY} (OLS, WLS, IWLS) or {@link EigenvalueFloor#ZERO}
+   * (NLLS), as DIPY's TensorModel does for each method. MRtrix-compatible ({@link #mrtrix}): floor
+   * relative to the voxel's maximum, no eigenvalue bound.
    *
    * @param method fit method
    * @param floor signal floor rule
-   * @param minSignal the absolute floor (ABSOLUTE rule)
-   * @param clipEigenvalues clip eigenvalues below at {@link TensorModel#minDiffusivity()}
+   * @param minSignal the absolute floor (ABSOLUTE rule), in the signal's units; must be a positive
+   *     normal number for the fast log (others are computed correctly, more slowly)
+   * @param eigenvalueFloor lower bound of the eigenvalues
    * @param reweightings IWLS reweighting passes after the first (MRtrix default 2)
    */
-  public record Settings(TensorFitMethod method, SignalFloor floor, double minSignal, boolean clipEigenvalues,
+  public record Settings(TensorFitMethod method, SignalFloor floor, double minSignal, EigenvalueFloor eigenvalueFloor,
       int reweightings) implements Serializable {
+    /** DIPY's default signal floor ({@code MIN_POSITIVE_SIGNAL}). */
+    public static final double DIPY_MIN_SIGNAL = 1e-4;
+    /** MRtrix's default number of IWLS reweightings ({@code dwi2tensor -iter}). */
+    public static final int MRTRIX_REWEIGHTINGS = 2;
+
     public static Settings dipy(TensorFitMethod method) {
-      return new Settings(method, SignalFloor.ABSOLUTE, 1e-4, true, 2);
+      return new Settings(method, SignalFloor.ABSOLUTE, DIPY_MIN_SIGNAL,
+          method == TensorFitMethod.NLLS ? EigenvalueFloor.ZERO : EigenvalueFloor.MIN_DIFFUSIVITY, MRTRIX_REWEIGHTINGS);
     }
 
     public static Settings mrtrix(TensorFitMethod method) {
-      return new Settings(method, SignalFloor.RELATIVE_TO_MAX, 1e-4, false, 2);
+      return new Settings(method, SignalFloor.RELATIVE_TO_MAX, DIPY_MIN_SIGNAL, EigenvalueFloor.NONE, MRTRIX_REWEIGHTINGS);
+    }
+
+    /** The settings of a convention. */
+    public static Settings of(TensorConventions conventions, TensorFitMethod method) {
+      return conventions == TensorConventions.MRTRIX ? mrtrix(method) : dipy(method);
+    }
+
+    /** One line for a sidecar or a log: how samples are floored. */
+    public String describeSignalFloor() {
+      return floor == SignalFloor.ABSOLUTE ? "max(S, " + minSignal + ") before the fit (DIPY)"
+          : "max(S, 1e-6 * max S of the voxel) before the fit; NaN where no sample is > 0 (MRtrix3)";
+    }
+
+    /** One line for a sidecar or a log: how eigenvalues are bounded. */
+    public String describeEigenvalueFloor() {
+      return switch (eigenvalueFloor) {
+        case MIN_DIFFUSIVITY -> "eigenvalues >= 1e-6 / max|design| (DIPY OLS/WLS), so FA is in [0, 1]";
+        case ZERO -> "eigenvalues >= 0 (DIPY NLLS), so FA is in [0, 1]";
+        case NONE -> "eigenvalues not bounded (MRtrix3): FA can exceed 1 where the tensor is not positive definite";
+      };
     }
   }
 
@@ -63,7 +109,7 @@ public final class TensorModel implements Serializable {
   private final double[] outer; // n × 28: the scaled row's products x_a·x_b, a ≤ b, packed
   private final double[] scaledDesign; // n × 7: design[i][c] / columnScale[c]
   private final double[] pinvByRow; // n × 7: pinv transposed, so sample i's 7 coefficients are adjacent
-  private final double[] designByColumn; // 7 × n: the design transposed
+  private final double[][] designColumns; // 7 arrays of n: the design's columns
 
   public TensorModel(GradientTable table, Settings settings) {
     this.table = table;
@@ -100,10 +146,10 @@ public final class TensorModel implements Serializable {
     }
     scaledDesign = new double[n * 7];
     pinvByRow = new double[n * 7];
-    designByColumn = new double[n * 7];
+    designColumns = new double[7][n];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 7; c++) {
-        designByColumn[c * n + i] = design[7 * i + c];
+        designColumns[c][i] = design[7 * i + c];
         scaledDesign[7 * i + c] = design[7 * i + c] / columnScale[c];
         pinvByRow[7 * i + c] = pinv[c * n + i];
       }
@@ -157,9 +203,9 @@ public final class TensorModel implements Serializable {
     return scaledDesign;
   }
 
-  /** The design transposed: 7 × n, row c holds column c of the design. */
-  double[] designByColumn() {
-    return designByColumn;
+  /** The design's 7 columns, each an array of n. */
+  double[][] designColumns() {
+    return designColumns;
   }
 
   /** The pseudo-inverse transposed: n × 7, row i holds the coefficients of sample i. */

@@ -82,9 +82,9 @@ class CrossAcquisitionTest {
           if (oblique.mask()[u] == 0 || oblique.fa()[u] <= 0.3) {
             continue;
           }
-          wrongFrame.add(TensorGoldenTest.angleDegrees(ortho.v1World()[3 * v], ortho.v1World()[3 * v + 1],
+          wrongFrame.add(TensorAgreement.angleDegrees(ortho.v1World()[3 * v], ortho.v1World()[3 * v + 1],
               ortho.v1World()[3 * v + 2], oblique.v1Image()[3 * u], oblique.v1Image()[3 * u + 1], oblique.v1Image()[3 * u + 2]));
-          angles.add(TensorGoldenTest.angleDegrees(ortho.v1World()[3 * v], ortho.v1World()[3 * v + 1], ortho.v1World()[3 * v + 2],
+          angles.add(TensorAgreement.angleDegrees(ortho.v1World()[3 * v], ortho.v1World()[3 * v + 1], ortho.v1World()[3 * v + 2],
               oblique.v1World()[3 * u], oblique.v1World()[3 * u + 1], oblique.v1World()[3 * u + 2]));
         }
       }

@@ -88,6 +88,58 @@ class TensorFitterTest {
     assertEquals(truth, sum / 2000, 0.02, "mean FA under Rician noise");
   }
 
+  /** Σ (S − S0·exp(B·D))² at a fit's outputs (tensor and S0). */
+  private static double signalCost(TensorModel model, float[] s, double[] out) {
+    double[] design = model.design();
+    double c = 0;
+    for (int i = 0; i < s.length; i++) {
+      double t = 0;
+      for (int k = 0; k < 6; k++) {
+        t += design[7 * i + k] * out[TensorFitter.TENSOR + k];
+      }
+      double e = Math.max(s[i], model.settings().minSignal()) - out[TensorFitter.S0] * Math.exp(t);
+      c += e * e;
+    }
+    return c;
+  }
+
+  @Test
+  void nllsMinimisesTheSignalDomainCost() {
+    // NLLS's estimate has a lower Σ (S − μ)² than the log-linear fits and than any nearby point
+    GradientTable g = table();
+    TensorModel nlls = new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.NLLS));
+    TensorFitter fit = new TensorFitter(nlls);
+    TensorFitter wls = new TensorFitter(new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.WLS)));
+    TensorFitter ols = new TensorFitter(new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.OLS)));
+    SplittableRandom rnd = new SplittableRandom(21);
+    double[] out = new double[TensorFitter.OUTPUTS];
+    double[] other = new double[TensorFitter.OUTPUTS];
+    for (int k = 0; k < 200; k++) {
+      double[] e = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+      double norm = Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
+      float[] s = signal(g, 900, 1.6e-3, 0.4e-3, new double[] {e[0] / norm, e[1] / norm, e[2] / norm});
+      for (int v = 0; v < s.length; v++) {
+        double re = s[v] + 40 * rnd.nextGaussian();
+        double im = 40 * rnd.nextGaussian();
+        s[v] = (float) Math.sqrt(re * re + im * im);
+      }
+      fit.fit(s, 0, out, 0);
+      double best = signalCost(nlls, s, out);
+      wls.fit(s, 0, other, 0);
+      assertTrue(best <= signalCost(nlls, s, other), "NLLS cost <= WLS's, voxel " + k);
+      ols.fit(s, 0, other, 0);
+      assertTrue(best <= signalCost(nlls, s, other), "NLLS cost <= OLS's, voxel " + k);
+      for (int trial = 0; trial < 10; trial++) { // local minimum: perturbations by 1e-4 relative raise it
+        System.arraycopy(out, 0, other, 0, TensorFitter.OUTPUTS);
+        for (int c = 0; c < 6; c++) {
+          other[TensorFitter.TENSOR + c] += 1e-4 * 1e-3 * rnd.nextGaussian();
+        }
+        other[TensorFitter.S0] *= 1 + 1e-4 * rnd.nextGaussian();
+        assertTrue(best <= signalCost(nlls, s, other), "NLLS at a local minimum, voxel " + k);
+      }
+    }
+  }
+
   @Test
   void degenerateVoxelsGiveTheDocumentedOutput() {
     GradientTable g = table();

@@ -36,7 +36,7 @@ public class DtiFitBenchmark {
   private static final int VOXELS = 10_000;
   private static final int VOLUMES = 68;
 
-  @Param({"OLS", "WLS", "IWLS"})
+  @Param({"OLS", "WLS", "IWLS", "NLLS"})
   public String method;
 
   private float[] signal;
