@@ -127,7 +127,7 @@ class TensorGoldenTest {
       fitter.fit(dwi.data(), v * nt, out, 0);
       System.arraycopy(out, TensorFitter.TENSOR, ours, 0, 6);
       for (int c = 0; c < 6; c++) { // DIPY's TENSOR file is in FSL order
-        theirs[TensorComponent.FSL_ORDER[c].ordinal()] = dipyTensor[c * voxels + v];
+        theirs[TensorComponent.Order.FSL.component(c).ordinal()] = dipyTensor[c * voxels + v];
       }
       double costOurs = cost(dwi.data(), v * nt, nt, design, ours, out[TensorFitter.S0]);
       double costTheirs = cost(dwi.data(), v * nt, nt, design, theirs, Double.NaN);

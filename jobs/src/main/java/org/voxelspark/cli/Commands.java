@@ -188,7 +188,8 @@ final class Commands {
         c.get(VoxelsparkOptions.BOLD_DETREND), c.get(VoxelsparkOptions.BOLD_BANDPASS),
         c.get(VoxelsparkOptions.BOLD_BANDPASS_LOW_HZ), c.get(VoxelsparkOptions.BOLD_BANDPASS_HIGH_HZ),
         c.get(VoxelsparkOptions.CONFOUNDS), c.get(VoxelsparkOptions.SMOOTH_FWHM_MM));
-    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.DTI_METHOD), bold);
+    return new ParticipantKernels(c.get(VoxelsparkOptions.B0_THRESHOLD), c.get(VoxelsparkOptions.DTI_METHOD),
+        c.get(VoxelsparkOptions.DTI_CONVENTIONS), c.get(VoxelsparkOptions.DTI_TENSOR_ORDER), bold);
   }
 
   private static void requireBand(Config c, OptionSpec<Double> lowOption, OptionSpec<Double> highOption) {

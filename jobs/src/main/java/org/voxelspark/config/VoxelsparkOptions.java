@@ -2,6 +2,8 @@ package org.voxelspark.config;
 
 import java.util.List;
 import org.voxelspark.dti.GradientTable;
+import org.voxelspark.dti.TensorComponent;
+import org.voxelspark.dti.TensorConventions;
 import org.voxelspark.dti.TensorFitMethod;
 import org.voxelspark.reho.AlffConvention;
 import org.voxelspark.reho.AlffKernel;
@@ -32,8 +34,14 @@ public final class VoxelsparkOptions {
   public static final OptionSpec<Double> B0_THRESHOLD = OptionSpec.ofDouble("b0-threshold",
       "largest b-value (s/mm^2) treated as b = 0", GradientTable.DEFAULT_B0_THRESHOLD, 0, 1000);
   public static final OptionSpec<TensorFitMethod> DTI_METHOD = OptionSpec.ofEnum("dti-method",
-      "diffusion tensor fit: ordinary, DIPY's weighted, or MRtrix's iteratively reweighted least squares",
+      "diffusion tensor fit: ordinary, DIPY's weighted, MRtrix's iteratively reweighted, or DIPY's non-linear least squares",
       TensorFitMethod.class, TensorFitMethod.WLS);
+  public static final OptionSpec<TensorConventions> DTI_CONVENTIONS = OptionSpec.ofEnum("dti-conventions",
+      "signal floor and eigenvalue bound of the tensor fit: DIPY's (floor 1e-4, FA in [0,1]) or MRtrix's (floor 1e-6 x the"
+          + " voxel's max, no bound)", TensorConventions.class, TensorConventions.DIPY);
+  public static final OptionSpec<TensorComponent.Order> DTI_TENSOR_ORDER = OptionSpec.ofEnum("dti-tensor-order",
+      "volume order of the tensor map: NIfTI's lower-triangular XX,XY,YY,XZ,YZ,ZZ or FSL's XX,XY,XZ,YY,YZ,ZZ",
+      TensorComponent.Order.class, TensorComponent.Order.NIFTI);
   public static final OptionSpec<RehoPreset> REHO_PRESET = OptionSpec.ofEnum("reho-preset",
       "ReHo conventions of the tool to match (ties, tie correction, volume edge)", RehoPreset.class, RehoPreset.DPABI);
   public static final OptionSpec<Neighbourhood> REHO_NEIGHBOURS = OptionSpec.ofEnum("reho-neighbours",
@@ -141,9 +149,9 @@ public final class VoxelsparkOptions {
 
   /** Options of the participant stage. */
   public static final List<OptionSpec<?>> PARTICIPANT =
-      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
-          ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
-          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS);
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, DTI_CONVENTIONS, DTI_TENSOR_ORDER,
+          REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ, ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS,
+          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS);
   /** Options of {@code report}. */
   public static final List<OptionSpec<?>> REPORT = List.of(N_CPUS);
   /** Options of {@code validate}. */
@@ -160,9 +168,10 @@ public final class VoxelsparkOptions {
 
   /** Every option of every command, each once, in documentation order. */
   public static final List<OptionSpec<?>> ALL =
-      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ,
-          ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS, BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS,
-          CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
+      List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, DTI_CONVENTIONS, DTI_TENSOR_ORDER,
+          REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ, ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS,
+          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS, METRIC,
+          MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
           HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
           META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SCALE);

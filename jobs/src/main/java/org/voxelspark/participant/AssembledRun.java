@@ -80,6 +80,14 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
         }
         return out;
       }
+      case TENSOR_FSL_ORDER -> {
+        float[] out = new float[raw.length];
+        for (int q = 0; q < 6; q++) {
+          int from = org.voxelspark.dti.TensorComponent.Order.FSL.component(q).ordinal();
+          System.arraycopy(raw, from * voxels, out, q * voxels, voxels);
+        }
+        return out;
+      }
       case COLOUR_FA -> {
         float[] fa = channel(ParticipantKernels.DWI_TENSOR + org.voxelspark.dti.TensorFitter.FA);
         float[] rgb = new float[voxels * 3]; // components interleaved, as NIfTI RGB24 stores them

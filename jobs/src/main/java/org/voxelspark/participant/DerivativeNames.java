@@ -1,6 +1,7 @@
 package org.voxelspark.participant;
 
 import java.util.List;
+import org.voxelspark.dti.TensorComponent;
 import org.voxelspark.dti.TensorFitter;
 import org.voxelspark.nifti.NiftiDatatype;
 
@@ -41,7 +42,12 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
     /** {@link #MEAN_SCALED}, then smoothed (smReHo). */
     SMOOTHED_MEAN_SCALED,
     /** {@link #Z_SCORED}, then smoothed (szReHo). */
-    SMOOTHED_Z_SCORED;
+    SMOOTHED_Z_SCORED,
+    /**
+     * The 6 tensor channels (kernel order: {@link TensorComponent.Order#NIFTI}) written as volumes in
+     * FSL's order ({@link TensorComponent.Order#FSL}).
+     */
+    TENSOR_FSL_ORDER;
 
     /** Whether the map is smoothed after its normalisation. */
     public boolean smoothed() {
@@ -84,8 +90,12 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
       ParticipantKernels.DWI_TENSOR + TensorFitter.V1, 3, "model-tensor_param-colorfa_dwimap",
       "colour FA: red, green, blue = |V1 x, y, z| (image axes) x FA, 0..255, in the mask", "RGB", NiftiDatatype.RGB24,
       Normalisation.COLOUR_FA);
-  public static final DerivativeNames TENSOR = tensorMap(TensorFitter.TENSOR, 6, "tensor",
-      "diffusion tensor, volumes in NIfTI lower-triangular order XX, XY, YY, XZ, YZ, ZZ, FSL image frame", "mm^2/s");
+  public static final DerivativeNames TENSOR = tensorMap(TensorFitter.TENSOR, 6, "tensor", "diffusion tensor, volumes "
+      + TensorComponent.Order.NIFTI.label() + " (NIfTI lower-triangular order), FSL image frame", "mm^2/s");
+  /** The tensor map in FSL's volume order ({@code --dti-tensor-order fsl}); same file name as {@link #TENSOR}. */
+  public static final DerivativeNames TENSOR_FSL = new DerivativeNames(RunKind.DWI, ParticipantKernels.DWI_TENSOR
+      + TensorFitter.TENSOR, 6, TENSOR.suffix(), "diffusion tensor, volumes " + TensorComponent.Order.FSL.label()
+      + " (FSL's order), FSL image frame, in the mask", "mm^2/s", NiftiDatatype.FLOAT32, Normalisation.TENSOR_FSL_ORDER);
   public static final DerivativeNames S0 = tensorMap(TensorFitter.S0, 1, "s0", "fitted signal at b = 0", "scanner intensity");
 
   private static DerivativeNames tensorMap(int fitterOutput, int count, String param, String description, String units) {
@@ -143,9 +153,15 @@ public record DerivativeNames(RunKind kind, int channel, int channelCount, Strin
     return List.of(SREHO, SMREHO, SZREHO);
   }
 
-  /** Every (unsmoothed) map of a run kind, in output order. */
+  /** Every (unsmoothed) map of a run kind, in output order, the tensor in NIfTI order. */
   public static List<DerivativeNames> of(RunKind kind) {
-    return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, V1_WORLD, COLOUR_FA, TENSOR, S0)
+    return of(kind, TensorComponent.Order.NIFTI);
+  }
+
+  /** Every (unsmoothed) map of a run kind, in output order, the tensor map's volumes in {@code tensorOrder}. */
+  public static List<DerivativeNames> of(RunKind kind, TensorComponent.Order tensorOrder) {
+    DerivativeNames tensor = tensorOrder == TensorComponent.Order.FSL ? TENSOR_FSL : TENSOR;
+    return kind == RunKind.DWI ? List.of(MEAN_B0, DWI_MASK, FA, MD, AD, RD, EVALS, V1, V1_WORLD, COLOUR_FA, tensor, S0)
         : List.of(BOLD_MEAN, BOLD_TSNR, REHO, MREHO, ZREHO, ALFF, MALFF, ZALFF, FALFF, MFALFF, ZFALFF, BOLD_MASK);
   }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.voxelspark.dti.GradientTable;
+import org.voxelspark.dti.TensorComponent;
+import org.voxelspark.dti.TensorConventions;
 import org.voxelspark.dti.TensorFitMethod;
 import org.voxelspark.dti.TensorFitter;
 import org.voxelspark.dti.TensorKernel;
@@ -48,10 +50,13 @@ import org.voxelspark.reho.RehoPreset;
  * ({@link FiniteSamples}); their number is the plan's {@link RunPlan#nonFiniteVoxels()}.
  *
  * @param b0Threshold largest b-value (s/mm²) treated as b = 0
- * @param dtiMethod tensor fit method (DIPY-compatible signal floor and eigenvalue clipping)
+ * @param dtiMethod tensor fit method
+ * @param dtiConventions whose signal floor and eigenvalue bound the tensor fit follows
+ * @param tensorOrder volume order of the tensor map
  * @param bold what is computed for BOLD runs (ReHo, ALFF, their preprocessing and smoothing)
  */
-public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, BoldKernels bold) implements KernelFactory {
+public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, TensorConventions dtiConventions,
+    TensorComponent.Order tensorOrder, BoldKernels bold) implements KernelFactory {
   /** DIPY's median_otsu defaults for the DWI mask. */
   public static final int MEDIAN_OTSU_RADIUS = 4;
   public static final int MEDIAN_OTSU_PASSES = 4;
@@ -73,9 +78,23 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
   public static final int BOLD_FALFF = 5;
   public static final int BOLD_MASK = 6;
 
-  /** Defaults: b0 ≤ 50, DIPY's WLS tensor fit, {@link BoldKernels#defaults()}. */
+  /** DIPY's conventions and the tensor map in NIfTI order. */
+  public ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, BoldKernels bold) {
+    this(b0Threshold, dtiMethod, TensorConventions.DIPY, TensorComponent.Order.NIFTI, bold);
+  }
+
+  /**
+   * Defaults: b0 ≤ 50, DIPY's WLS tensor fit with DIPY's conventions, the tensor map in NIfTI
+   * order, {@link BoldKernels#defaults()}.
+   */
   public static ParticipantKernels defaults() {
-    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, TensorFitMethod.WLS, BoldKernels.defaults());
+    return new ParticipantKernels(GradientTable.DEFAULT_B0_THRESHOLD, TensorFitMethod.WLS, TensorConventions.DIPY,
+        TensorComponent.Order.NIFTI, BoldKernels.defaults());
+  }
+
+  /** The tensor fit settings of DWI runs. */
+  public TensorModel.Settings tensorSettings() {
+    return TensorModel.Settings.of(dtiConventions, dtiMethod);
   }
 
   @Override
@@ -96,7 +115,7 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
         float[] meanB0 = FiniteSamples.fillNonFinite(channel(stats, TemporalStatistics.CHANNEL_MEAN, voxels), finite, 0);
         boolean[] mask = FiniteSamples.excludeNonFinite(MedianOtsu.mask(meanB0, header.nx(), header.ny(), header.nz(),
             MEDIAN_OTSU_RADIUS, MEDIAN_OTSU_PASSES), finite);
-        TensorModel model = new TensorModel(g, TensorModel.Settings.dipy(dtiMethod));
+        TensorModel model = new TensorModel(g, tensorSettings());
         yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel(),
             new TensorKernel(model))), mask, FiniteSamples.nonFiniteCount(finite));
       }
@@ -106,7 +125,7 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
 
   @Override
   public List<DerivativeNames> maps(RunKind kind) {
-    return kind == RunKind.BOLD ? bold.maps() : DerivativeNames.of(kind);
+    return kind == RunKind.BOLD ? bold.maps() : DerivativeNames.of(kind, tensorOrder);
   }
 
   @Override
@@ -119,9 +138,12 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
     Map<String, Object> p = new LinkedHashMap<>();
     if (kind == RunKind.DWI) {
       p.put("B0ThresholdSmm2", b0Threshold);
+      TensorModel.Settings settings = tensorSettings();
       p.put("TensorFitMethod", dtiMethod.name());
-      p.put("SignalFloor", "max(S, 1e-4) before the log (DIPY)");
-      p.put("EigenvalueClipping", "eigenvalues >= 1e-6 / max|design| (DIPY), so FA is in [0, 1]");
+      p.put("TensorConventions", dtiConventions.name());
+      p.put("SignalFloor", settings.describeSignalFloor());
+      p.put("EigenvalueClipping", settings.describeEigenvalueFloor());
+      p.put("TensorComponentOrder", tensorOrder.label() + " (" + tensorOrder.name() + ")");
       p.put("GradientFrame", "FSL image frame (V1 and the tensor are in it); b scaled by |g|^2 of the stored vectors");
     } else {
       p.putAll(bold.parameters());
