@@ -13,7 +13,8 @@ package org.voxelspark.qc;
  *       {@code w1·w2·(μ1 − μ2)²} over the split below/above it;
  *   <li>the mask is {@code filtered > threshold}.
  * </ol>
- * Defaults of DIPY: radius 4, 4 passes. Cost: one median of (2r+1)³ values per voxel and pass.
+ * Defaults of DIPY: radius 4, 4 passes. Cost: 2·(2r+1)² histogram updates per voxel and pass
+ * ({@link #medianFilter}).
  */
 public final class MedianOtsu {
   private MedianOtsu() {}
@@ -32,28 +33,90 @@ public final class MedianOtsu {
     return mask;
   }
 
-  /** One pass of a cubic median filter with reflect boundaries. */
+  /**
+   * One pass of a cubic median filter with reflect boundaries: each voxel becomes the median (the
+   * (w³+1)/2-th smallest value, w = 2·radius + 1) of the w³ voxels around it.
+   *
+   * <p><b>Algorithm.</b> The values are replaced by their ranks among the volume's distinct values
+   * (the order, and so the median, is unchanged). Along each row the window slides one voxel at a
+   * time: the w² values of the column that leaves are removed from a histogram of ranks and the w²
+   * of the column that enters are added (skipped where a leaving and an entering value are equal),
+   * and the median rank is moved from the previous one. Cost per voxel: at most 2·w² histogram
+   * updates instead of a selection among w³ values (729 values per voxel and pass for DIPY's radius
+   * 4); results equal {@link #select} on each window exactly.
+   */
   public static float[] medianFilter(float[] in, int nx, int ny, int nz, int radius) {
     int w = 2 * radius + 1;
-    float[] window = new float[w * w * w];
-    float[] out = new float[in.length];
+    int half = w * w * w / 2; // 0-based rank of the median
+    // rank transform: sorted distinct values
+    float[] sorted = in.clone();
+    java.util.Arrays.sort(sorted);
+    int distinct = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (i == 0 || Float.compare(sorted[i], sorted[distinct - 1]) != 0) {
+        sorted[distinct++] = sorted[i];
+      }
+    }
+    int[] rank = new int[in.length];
+    for (int v = 0; v < in.length; v++) {
+      rank[v] = java.util.Arrays.binarySearch(sorted, 0, distinct, in[v]);
+    }
     int[] ri = reflectIndex(nx, radius);
     int[] rj = reflectIndex(ny, radius);
     int[] rk = reflectIndex(nz, radius);
+    int[] hist = new int[distinct];
+    int[] rows = new int[w * w];
+    float[] out = new float[in.length];
     for (int k = 0; k < nz; k++) {
       for (int j = 0; j < ny; j++) {
+        int q = 0;
+        for (int dk = 0; dk < w; dk++) {
+          for (int dj = 0; dj < w; dj++) {
+            rows[q++] = nx * (rj[j + dj] + ny * rk[k + dk]);
+          }
+        }
+        java.util.Arrays.fill(hist, 0);
+        for (int di = 0; di < w; di++) {
+          int x = ri[di];
+          for (int r : rows) {
+            hist[rank[r + x]]++;
+          }
+        }
+        // the median: the first rank m with below + hist[m] > half, below = count of ranks < m
+        int m = 0;
+        int below = 0;
+        while (below + hist[m] <= half) {
+          below += hist[m];
+          m++;
+        }
+        int rowOut = nx * (j + ny * k);
         for (int i = 0; i < nx; i++) {
-          int q = 0;
-          for (int dk = 0; dk < w; dk++) {
-            int kk = rk[k + dk];
-            for (int dj = 0; dj < w; dj++) {
-              int row = nx * (rj[j + dj] + ny * kk);
-              for (int di = 0; di < w; di++) {
-                window[q++] = in[row + ri[i + di]];
+          out[rowOut + i] = sorted[m];
+          if (i == nx - 1) {
+            break;
+          }
+          int leave = ri[i];
+          int enter = ri[i + w];
+          if (leave != enter) {
+            for (int r : rows) {
+              int v = rank[r + leave];
+              int u = rank[r + enter];
+              if (v != u) { // equal values (plateaus, background) leave the histogram as it is
+                hist[v]--;
+                hist[u]++;
+                below += (u < m ? 1 : 0) - (v < m ? 1 : 0);
               }
             }
           }
-          out[i + nx * (j + ny * k)] = select(window, window.length / 2);
+          // move m down while too many values lie below it, up while too few lie at or below it
+          while (below > half) {
+            m--;
+            below -= hist[m];
+          }
+          while (below + hist[m] <= half) {
+            below += hist[m];
+            m++;
+          }
         }
       }
     }

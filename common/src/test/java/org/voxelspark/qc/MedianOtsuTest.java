@@ -50,6 +50,53 @@ class MedianOtsuTest {
     }
   }
 
+  /** The sliding-histogram filter equals a selection over every window, ties and edges included. */
+  @Test
+  void slidingMedianEqualsSelectionOverEveryWindow() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(17);
+    int[][] shapes = {{7, 5, 4}, {1, 1, 1}, {3, 9, 2}, {12, 6, 5}, {2, 2, 11}};
+    for (int[] d : shapes) {
+      for (int radius = 1; radius <= 3; radius++) {
+        int n = d[0] * d[1] * d[2];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) { // few distinct values (ties), some far apart (empty rank ranges)
+          v[i] = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : (float) (rnd.nextInt(200) * 37.5 - 1000);
+        }
+        float[] fast = MedianOtsu.medianFilter(v, d[0], d[1], d[2], radius);
+        float[] slow = bruteForce(v, d[0], d[1], d[2], radius);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(slow, fast, java.util.Arrays.toString(d) + " radius " + radius);
+      }
+    }
+  }
+
+  private static float[] bruteForce(float[] in, int nx, int ny, int nz, int radius) {
+    int w = 2 * radius + 1;
+    float[] out = new float[in.length];
+    float[] window = new float[w * w * w];
+    for (int k = 0; k < nz; k++) {
+      for (int j = 0; j < ny; j++) {
+        for (int i = 0; i < nx; i++) {
+          int q = 0;
+          for (int dk = -radius; dk <= radius; dk++) {
+            for (int dj = -radius; dj <= radius; dj++) {
+              for (int di = -radius; di <= radius; di++) {
+                window[q++] = in[reflect(i + di, nx) + nx * (reflect(j + dj, ny) + ny * reflect(k + dk, nz))];
+              }
+            }
+          }
+          out[i + nx * (j + ny * k)] = MedianOtsu.select(window, window.length / 2);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** scipy's 'reflect': −1 → 0, n → n − 1, periodic with period 2n. */
+  private static int reflect(int x, int n) {
+    int m = ((x % (2 * n)) + 2 * n) % (2 * n);
+    return m < n ? m : 2 * n - 1 - m;
+  }
+
   @Test
   void medianAndSelect() {
     assertEquals(3f, MedianOtsu.select(new float[] {5, 1, 3, 2, 4}, 2));
