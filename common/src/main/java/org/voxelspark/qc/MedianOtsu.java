@@ -21,9 +21,16 @@ public final class MedianOtsu {
 
   /** The mask of {@code reference} ({@code nx·ny·nz}, i fastest). */
   public static boolean[] mask(float[] reference, int nx, int ny, int nz, int radius, int passes) {
-    float[] filtered = reference.clone();
+    // medians are values of their window, so every pass's values are among the reference's:
+    // rank them once and filter ranks
+    float[] sorted = distinctSorted(reference);
+    int[] rank = ranks(reference, sorted);
     for (int p = 0; p < passes; p++) {
-      filtered = medianFilter(filtered, nx, ny, nz, radius);
+      rank = medianFilterRanks(rank, sorted.length, nx, ny, nz, radius);
+    }
+    float[] filtered = new float[rank.length];
+    for (int v = 0; v < rank.length; v++) {
+      filtered[v] = sorted[rank[v]];
     }
     double threshold = otsu(filtered);
     boolean[] mask = new boolean[filtered.length];
@@ -46,9 +53,17 @@ public final class MedianOtsu {
    * 4); results equal {@link #select} on each window exactly.
    */
   public static float[] medianFilter(float[] in, int nx, int ny, int nz, int radius) {
-    int w = 2 * radius + 1;
-    int half = w * w * w / 2; // 0-based rank of the median
-    // rank transform: sorted distinct values
+    float[] sorted = distinctSorted(in);
+    int[] filtered = medianFilterRanks(ranks(in, sorted), sorted.length, nx, ny, nz, radius);
+    float[] out = new float[in.length];
+    for (int v = 0; v < in.length; v++) {
+      out[v] = sorted[filtered[v]];
+    }
+    return out;
+  }
+
+  /** The distinct values of {@code in}, ascending ({@link Float#compare} order). */
+  private static float[] distinctSorted(float[] in) {
     float[] sorted = in.clone();
     java.util.Arrays.sort(sorted);
     int distinct = 0;
@@ -57,16 +72,28 @@ public final class MedianOtsu {
         sorted[distinct++] = sorted[i];
       }
     }
+    return java.util.Arrays.copyOf(sorted, distinct);
+  }
+
+  /** The index of each value of {@code in} in {@code sorted}. */
+  private static int[] ranks(float[] in, float[] sorted) {
     int[] rank = new int[in.length];
     for (int v = 0; v < in.length; v++) {
-      rank[v] = java.util.Arrays.binarySearch(sorted, 0, distinct, in[v]);
+      rank[v] = java.util.Arrays.binarySearch(sorted, in[v]);
     }
+    return rank;
+  }
+
+  /** {@link #medianFilter} on ranks in {@code [0, distinct)}: the median rank of each window. */
+  private static int[] medianFilterRanks(int[] rank, int distinct, int nx, int ny, int nz, int radius) {
+    int w = 2 * radius + 1;
+    int half = w * w * w / 2; // 0-based rank of the median
     int[] ri = reflectIndex(nx, radius);
     int[] rj = reflectIndex(ny, radius);
     int[] rk = reflectIndex(nz, radius);
     int[] hist = new int[distinct];
     int[] rows = new int[w * w];
-    float[] out = new float[in.length];
+    int[] out = new int[rank.length];
     for (int k = 0; k < nz; k++) {
       for (int j = 0; j < ny; j++) {
         int q = 0;
@@ -91,7 +118,7 @@ public final class MedianOtsu {
         }
         int rowOut = nx * (j + ny * k);
         for (int i = 0; i < nx; i++) {
-          out[rowOut + i] = sorted[m];
+          out[rowOut + i] = m;
           if (i == nx - 1) {
             break;
           }

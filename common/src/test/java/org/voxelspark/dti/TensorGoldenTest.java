@@ -179,7 +179,7 @@ class TensorGoldenTest {
     }
     StringBuilder md = new StringBuilder("<!-- written by TensorGoldenTest: cells are median / p99 / max -->\n");
     for (VoxelSet set : VoxelSet.values()) {
-      md.append("\n| dataset | ours vs | voxels | |ΔFA| | rel. ΔMD | rel. ΔAD | rel. ΔRD | V1 angle (°, FA > 0.2) | V1 world (°) |\n")
+      md.append("\n| dataset | ours vs | voxels | \\|ΔFA\\| | rel. ΔMD | rel. ΔAD | rel. ΔRD | V1 angle (°, FA > 0.2) | V1 world (°) |\n")
           .append("|---|---|---|---|---|---|---|---|---|\n");
       for (Result r : RESULTS) {
         if (r.set() != set) {
