@@ -45,43 +45,92 @@ public class DtiFitBenchmark {
 
   @Setup
   public void setup() {
+    GradientTable table = table();
+    fitter = new TensorFitter(new TensorModel(table, TensorModel.Settings.dipy(TensorFitMethod.valueOf(method))));
+    out = new double[TensorFitter.OUTPUTS];
+    signal = signal(table, VOXELS);
+  }
+
+  /** 4 b0 (every 17th volume) + 64 directions at b = 1000 on a golden-angle spiral. */
+  static GradientTable table() {
     StringBuilder bval = new StringBuilder();
     StringBuilder[] rows = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
-    double[] g = new double[3 * VOLUMES];
     int d = 0;
     for (int v = 0; v < VOLUMES; v++) {
       boolean b0 = v % 17 == 0;
+      double[] g = new double[3];
       if (!b0) {
         double z = 1 - (d + 0.5) / 64;
         double r = Math.sqrt(1 - z * z);
         double phi = Math.PI * (3 - Math.sqrt(5)) * d++;
-        g[3 * v] = r * Math.cos(phi);
-        g[3 * v + 1] = r * Math.sin(phi);
-        g[3 * v + 2] = z;
+        g = new double[] {r * Math.cos(phi), r * Math.sin(phi), z};
       }
       bval.append(b0 ? "0 " : "1000 ");
       for (int c = 0; c < 3; c++) {
-        rows[c].append(g[3 * v + c]).append(' ');
+        rows[c].append(g[c]).append(' ');
       }
     }
-    GradientTable table = GradientTable.parse(bval.toString(), "bval", rows[0] + "\n" + rows[1] + "\n" + rows[2], "bvec", VOLUMES, 50);
-    fitter = new TensorFitter(new TensorModel(table, TensorModel.Settings.dipy(TensorFitMethod.valueOf(method))));
-    out = new double[TensorFitter.OUTPUTS];
-    signal = new float[VOXELS * VOLUMES];
+    return GradientTable.parse(bval.toString(), "bval", rows[0] + "\n" + rows[1] + "\n" + rows[2], "bvec", VOLUMES, 50);
+  }
+
+  /** Rician-noisy (σ = 30, S0 = 1000) signals of random anisotropic tensors, voxel-major. */
+  static float[] signal(GradientTable table, int voxels) {
+    float[] signal = new float[voxels * VOLUMES];
     SplittableRandom rnd = new SplittableRandom(1);
-    for (int x = 0; x < VOXELS; x++) {
+    for (int x = 0; x < voxels; x++) {
       double[] e = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
       double n = Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
       double axial = 1.2e-3 + 0.6e-3 * rnd.nextDouble();
       double radial = 0.2e-3 + 0.5e-3 * rnd.nextDouble();
       for (int v = 0; v < VOLUMES; v++) {
-        double cos = (g[3 * v] * e[0] + g[3 * v + 1] * e[1] + g[3 * v + 2] * e[2]) / n;
+        double cos = (table.bvec(v, 0) * e[0] + table.bvec(v, 1) * e[1] + table.bvec(v, 2) * e[2]) / n;
         double s = 1000 * Math.exp(-table.effectiveBval(v) * (radial + (axial - radial) * cos * cos));
         double re = s + 30 * rnd.nextGaussian();
         double im = 30 * rnd.nextGaussian();
         signal[x * VOLUMES + v] = (float) Math.sqrt(re * re + im * im);
       }
     }
+    return signal;
+  }
+
+  /**
+   * The same fits timed by the calling thread's CPU time instead of JMH's wall clock (the machine
+   * is shared; see docs/benchmarks.md): the minimum over {@code seconds} of runs of 10 000 voxels,
+   * after 10 warm-up runs.
+   *
+   * <pre>java -cp deploy/bench/target/voxelspark-benchmarks.jar org.voxelspark.bench.DtiFitBenchmark [SECONDS] [METHOD...]</pre>
+   */
+  public static void main(String[] args) {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 6;
+    String[] methods = args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length) : new String[] {"OLS", "WLS", "IWLS", "NLLS"};
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    GradientTable table = table();
+    float[] signal = signal(table, VOXELS);
+    StringBuilder sb = new StringBuilder();
+    for (String m : methods) {
+      TensorFitter fitter = new TensorFitter(new TensorModel(table, TensorModel.Settings.dipy(TensorFitMethod.valueOf(m))));
+      double[] out = new double[TensorFitter.OUTPUTS];
+      double best = Double.MAX_VALUE;
+      double acc = 0;
+      long until = System.nanoTime() + (long) (seconds * 1e9);
+      for (int reps = 0; System.nanoTime() < until || reps < 20; reps++) {
+        long t0 = mx.getCurrentThreadCpuTime();
+        for (int x = 0; x < VOXELS; x++) {
+          fitter.fit(signal, x * VOLUMES, out, 0);
+          acc += out[TensorFitter.FA];
+        }
+        long t1 = mx.getCurrentThreadCpuTime();
+        if (reps >= 10) {
+          best = Math.min(best, (t1 - t0) / (double) VOXELS);
+        }
+      }
+      sb.append(String.format(java.util.Locale.ROOT, "%s %.0f ns/voxel (%.0f k voxels/s)  ", m, best, 1e6 / best));
+      if (acc == 42) {
+        sb.append(' ');
+      }
+    }
+    System.out.println(sb + String.format(java.util.Locale.ROOT, "(thread CPU time, load %.2f)",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
   }
 
   @Benchmark
