@@ -42,26 +42,26 @@ public final class TensorFitter {
 
   /** NLLS: largest number of Levenberg–Marquardt iterations. */
   public static final int NLLS_MAX_ITERATIONS = 100;
-  /** NLLS: stop when no scaled parameter moves more than this (relative, see {@link TensorFitMethod#NLLS}). */
+  /** NLLS: stop when a kept step moves no scaled parameter by more than this × (1 + the largest scaled parameter). */
   public static final double NLLS_STEP_TOLERANCE = 1e-10;
   /** NLLS: stop when a kept step lowers the cost by less than this fraction. */
   public static final double NLLS_COST_TOLERANCE = 1e-14;
   /** NLLS: stop when the damping factor λ exceeds this. */
   public static final double NLLS_MAX_DAMPING = 1e12;
-  /** Index of the diagonal entry (a, a) in the packed normal matrix. */
   /**
    * The weighted normal equations are solved by Householder QR instead when a Cholesky pivot falls
    * below this fraction of its diagonal entry: they would lose more than half of double's digits
    * there (seen in voxels with mostly floored samples, where DIPY's SVD-based pinv keeps them).
    */
   static final double MIN_RELATIVE_PIVOT = 1e-8;
+  /** Index of the diagonal entry (a, a) in the packed normal matrix. */
   private static final int[] DIAGONAL = {0, 7, 13, 18, 22, 25, 27};
   private final TensorModel model;
   private final int n;
   private final double[] x; // the floored signal
   private final double[] y; // its log
   private final double[] w2; // squared weights of the current weighted pass
-  private final double[] t; // scratch: twice the predicted log signal
+  private final double[] t; // scratch: the predicted log signal (doubled for the squared weights)
   private final double[] a;
   private final double[] rhs;
   private final double[] p = new double[7];

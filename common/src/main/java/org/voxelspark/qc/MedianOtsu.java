@@ -51,6 +51,9 @@ public final class MedianOtsu {
    * and the median rank is moved from the previous one. Cost per voxel: at most 2·w² histogram
    * updates instead of a selection among w³ values (729 values per voxel and pass for DIPY's radius
    * 4); results equal {@link #select} on each window exactly.
+   *
+   * <p><b>NaN</b> ranks above every number ({@link Float#compare} order; −0.0 below 0.0): a window's
+   * median is NaN only when more than half of its values are NaN.
    */
   public static float[] medianFilter(float[] in, int nx, int ny, int nz, int radius) {
     float[] sorted = distinctSorted(in);
