@@ -33,6 +33,17 @@ package org.voxelspark.math;
  *
  * <p>{@code out} may be the input array at the same offset (in place). Allocation-free after
  * construction; not thread-safe (one instance per thread).
+ *
+ * <p><b>Columns</b> ({@link Columns}): the same functions over a structure-of-arrays batch
+ * {@code x[row][lane]} (the tensor fit's layout: one row per sample, one lane per voxel), where each
+ * lane is one run: {@link Columns#log} gives every column exactly what {@link #log} gives that
+ * column as a run (the fast path, or {@link Math#log} for the whole column when one of its elements
+ * is outside the fast path's domain), {@link Columns#exp} every element exactly what {@link #exp}
+ * gives it. So a lane's results never depend on the other lanes. Two implementations, bit-identical
+ * by construction (the same IEEE operations in the same order; {@code LogExpTest} checks it):
+ * {@link #plainColumns} (the passes above over each row) and {@link #vectorColumns} (the JDK's
+ * incubating Vector API, several lanes per instruction, bit reinterpretation included), available
+ * when the JVM runs with {@code --add-modules jdk.incubator.vector}.
  */
 public final class LogExp {
   /** Smallest argument of {@link #exp}'s fast path (its result is normal). */
@@ -40,28 +51,29 @@ public final class LogExp {
   /** Largest argument of {@link #exp}'s fast path (its result is finite). */
   public static final double EXP_MAX = 709;
 
-  private static final double LN2_HI = 6.93147180369123816490e-01;
-  private static final double LN2_LO = 1.90821492927058770002e-10;
-  private static final double INV_LN2 = 1.44269504088896338700e+00;
-  private static final double LG1 = 6.666666666666735130e-01;
-  private static final double LG2 = 3.999999999940941908e-01;
-  private static final double LG3 = 2.857142874366239149e-01;
-  private static final double LG4 = 2.222219843214978396e-01;
-  private static final double LG5 = 1.818357216161805012e-01;
-  private static final double LG6 = 1.531383769920937332e-01;
-  private static final double LG7 = 1.479819860511658591e-01;
-  private static final double P1 = 1.66666666666666019037e-01;
-  private static final double P2 = -2.77777777770155933842e-03;
-  private static final double P3 = 6.61375632143793436117e-05;
-  private static final double P4 = -1.65339022054652515390e-06;
-  private static final double P5 = 4.13813679705723846039e-08;
+  // package-private: VectorLogExp evaluates the same formulas with the same constants
+  static final double LN2_HI = 6.93147180369123816490e-01;
+  static final double LN2_LO = 1.90821492927058770002e-10;
+  static final double INV_LN2 = 1.44269504088896338700e+00;
+  static final double LG1 = 6.666666666666735130e-01;
+  static final double LG2 = 3.999999999940941908e-01;
+  static final double LG3 = 2.857142874366239149e-01;
+  static final double LG4 = 2.222219843214978396e-01;
+  static final double LG5 = 1.818357216161805012e-01;
+  static final double LG6 = 1.531383769920937332e-01;
+  static final double LG7 = 1.479819860511658591e-01;
+  static final double P1 = 1.66666666666666019037e-01;
+  static final double P2 = -2.77777777770155933842e-03;
+  static final double P3 = 6.61375632143793436117e-05;
+  static final double P4 = -1.65339022054652515390e-06;
+  static final double P5 = 4.13813679705723846039e-08;
   /** Bits of √2/2: x's bits minus these, shifted right by 52, give k with x/2^k ∈ [√2/2, √2). */
-  private static final long SQRT_HALF_BITS = 0x3FE6A09E667F3BCDL;
+  static final long SQRT_HALF_BITS = 0x3FE6A09E667F3BCDL;
   /** 1.5·2^52: adding it to an integer-valued double |k| < 2^51 leaves k in the low mantissa bits. */
-  private static final double MAGIC = 0x1.8p52;
-  private static final long MAGIC_BITS = 0x4338000000000000L;
-  private static final long MIN_NORMAL_BITS = 0x0010000000000000L;
-  private static final long MAX_FINITE_BITS = 0x7FEFFFFFFFFFFFFFL;
+  static final double MAGIC = 0x1.8p52;
+  static final long MAGIC_BITS = 0x4338000000000000L;
+  static final long MIN_NORMAL_BITS = 0x0010000000000000L;
+  static final long MAX_FINITE_BITS = 0x7FEFFFFFFFFFFFFFL;
 
   private final long[] bits;
   private final long[] exponents;
@@ -193,6 +205,117 @@ public final class LogExp {
   private void check(int length) {
     if (length < 0 || length > bits.length) {
       throw new IllegalArgumentException("run of " + length + " elements; capacity " + bits.length);
+    }
+  }
+
+  /**
+   * {@link #log} and {@link #exp} over the columns of a structure-of-arrays batch: element
+   * {@code x[row][lane]}, rows {@code 0 .. rows-1}, lanes {@code 0 .. lanes-1}; each lane is a run.
+   * Not thread-safe (one instance per thread).
+   */
+  public interface Columns {
+    /** A short description for logs and benchmarks. */
+    String name();
+
+    /** Lane counts must be a multiple of this (1 for the plain loops, the vector length for the Vector API). */
+    int granularity();
+
+    /** Largest lane count accepted. */
+    int capacity();
+
+    /**
+     * {@code out[i][v] = ln(x[i][v])}: for each lane v, what {@link LogExp#log} gives the run
+     * {@code x[0][v] .. x[rows-1][v]}. {@code out} must not share row arrays with {@code x}.
+     *
+     * @param slow set to true for the lanes computed by {@link Math#log} because one of their
+     *     elements was zero, negative, subnormal, infinite or NaN; false for the others
+     */
+    void log(double[][] x, double[][] out, int rows, int lanes, boolean[] slow);
+
+    /** {@code out[i][v] = exp(x[i][v])}, each element as {@link LogExp#exp} computes it; in place allowed. */
+    void exp(double[][] x, double[][] out, int rows, int lanes);
+  }
+
+  /** The plain-loop {@link Columns}: this class's passes over each row (capacity lanes at most). */
+  public static Columns plainColumns(int capacity) {
+    return new PlainColumns(capacity);
+  }
+
+  /**
+   * The Vector API {@link Columns} (capacity rounded up to its granularity), or null when the JVM
+   * lacks {@code jdk.incubator.vector}.
+   */
+  public static Columns vectorColumns(int capacity) {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (Columns) Class.forName("org.voxelspark.math.VectorLogExp").getDeclaredConstructor(int.class).newInstance(capacity);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static final class PlainColumns implements Columns {
+    private final LogExp f;
+    private final long[] outside;
+
+    PlainColumns(int capacity) {
+      f = new LogExp(capacity);
+      outside = new long[capacity];
+    }
+
+    @Override
+    public String name() {
+      return "plain loops (C2 auto-vectorised)";
+    }
+
+    @Override
+    public int granularity() {
+      return 1;
+    }
+
+    @Override
+    public int capacity() {
+      return f.capacity();
+    }
+
+    @Override
+    public void log(double[][] x, double[][] out, int rows, int lanes, boolean[] slow) {
+      f.check(lanes);
+      java.util.Arrays.fill(outside, 0, lanes, 0);
+      for (int i = 0; i < rows; i++) {
+        toBits(x[i], 0, f.bits, lanes);
+        splitExponent(f.bits, f.exponents, outside, lanes);
+        toDoubles(f.bits, f.exponents, f.mantissas, f.scales, lanes);
+        logPolynomial(f.mantissas, f.scales, out[i], lanes);
+      }
+      for (int v = 0; v < lanes; v++) {
+        slow[v] = outside[v] < 0;
+        if (slow[v]) {
+          for (int i = 0; i < rows; i++) {
+            out[i][v] = Math.log(x[i][v]);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void exp(double[][] x, double[][] out, int rows, int lanes) {
+      for (int i = 0; i < rows; i++) {
+        f.exp(x[i], 0, out[i], 0, lanes);
+      }
+    }
+  }
+
+  /** {@link #splitExponent(long[], long[], int)} with the domain test kept per element: {@code outside[i] |= …}. */
+  private static void splitExponent(long[] b, long[] e, long[] outside, int length) {
+    for (int i = 0; i < length; i++) {
+      long v = b[i];
+      outside[i] |= (v - MIN_NORMAL_BITS) | (MAX_FINITE_BITS - v);
+      long exponent = (v - SQRT_HALF_BITS) >> 52;
+      b[i] = v - (exponent << 52);
+      e[i] = MAGIC_BITS + exponent;
     }
   }
 }

@@ -1,13 +1,19 @@
 package org.voxelspark.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link LogExp} against fdlibm ({@link StrictMath}): within 1 ulp, and the documented fall-backs. */
+/**
+ * {@link LogExp} against fdlibm ({@link StrictMath}): within 1 ulp, and the documented fall-backs;
+ * its column forms ({@link LogExp.Columns}, plain and Vector API) against the run form, bit for bit.
+ * The tests run with {@code --add-modules jdk.incubator.vector} (common/pom.xml), so the Vector API
+ * form must load.
+ */
 class LogExpTest {
   private static final int N = 4096;
 
@@ -117,5 +123,100 @@ class LogExpTest {
     f.log(x, 0, x, 0, 0);
     assertEquals(9, x[0], "empty run");
     assertThrows(IllegalArgumentException.class, () -> f.log(new double[17], 0, new double[17], 0, 17));
+  }
+
+  /** Columns of mixed magnitudes; some columns hold one argument outside the fast path of log. */
+  private static double[][] columns(SplittableRandom rnd, int rows, int lanes, double[] outside) {
+    double[][] x = new double[rows][lanes];
+    for (int i = 0; i < rows; i++) {
+      for (int v = 0; v < lanes; v++) {
+        x[i][v] = Math.scalb(1 + rnd.nextDouble(), rnd.nextInt(-1022, 1024));
+      }
+    }
+    for (int k = 0; k < outside.length; k++) {
+      x[rnd.nextInt(rows)][(3 * k + 1) % lanes] = outside[k];
+    }
+    return x;
+  }
+
+  private static double[] column(double[][] x, int v) {
+    double[] c = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      c[i] = x[i][v];
+    }
+    return c;
+  }
+
+  @Test
+  void columnLogIsTheRunLogOfEachColumnBitForBit() {
+    LogExp.Columns vector = LogExp.vectorColumns(64);
+    assertNotNull(vector, "the tests run with jdk.incubator.vector: the Vector API columns must load");
+    SplittableRandom rnd = new SplittableRandom(13);
+    double[] outside = {0.0, -0.0, -1, Double.MIN_VALUE, Double.MIN_NORMAL / 2, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, Double.NaN};
+    int lanes = 64;
+    int rows = 69;
+    LogExp run = new LogExp(rows);
+    for (LogExp.Columns c : new LogExp.Columns[] {LogExp.plainColumns(lanes), vector}) {
+      for (int rep = 0; rep < 4; rep++) {
+        double[][] x = columns(rnd, rows, lanes, rep == 0 ? new double[0] : outside);
+        double[][] out = new double[rows][lanes];
+        boolean[] slow = new boolean[lanes];
+        c.log(x, out, rows, lanes, slow);
+        int slowLanes = 0;
+        for (int v = 0; v < lanes; v++) {
+          double[] ref = new double[rows];
+          boolean fast = run.log(column(x, v), 0, ref, 0, rows);
+          assertEquals(!fast, slow[v], c.name() + ": lane " + v + " slow");
+          slowLanes += slow[v] ? 1 : 0;
+          for (int i = 0; i < rows; i++) {
+            assertEquals(Double.doubleToLongBits(ref[i]), Double.doubleToLongBits(out[i][v]),
+                c.name() + ": ln " + x[i][v] + " at row " + i + ", lane " + v);
+          }
+        }
+        assertEquals(rep == 0 ? 0 : outside.length, slowLanes, c.name() + ": lanes with an argument outside the fast path");
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> vector.log(new double[1][64], new double[1][64], 1, 64 - 1, new boolean[64]),
+        "the Vector API columns take whole vectors");
+  }
+
+  @Test
+  void columnExpIsTheRunExpOfEachElementBitForBit() {
+    LogExp.Columns vector = LogExp.vectorColumns(32);
+    assertNotNull(vector, "the tests run with jdk.incubator.vector: the Vector API columns must load");
+    SplittableRandom rnd = new SplittableRandom(14);
+    double[] special = {0, -0.0, 1e-300, LogExp.EXP_MIN, LogExp.EXP_MAX, Math.nextDown(LogExp.EXP_MIN), Math.nextUp(LogExp.EXP_MAX),
+        -745.2, -750, 709.78, 710, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.5 * Math.log(2),
+        -0.5 * Math.log(2), 1.5 * Math.log(2), Math.log(2) * 0.5000000000000001};
+    int lanes = 32;
+    int rows = 40;
+    LogExp run = new LogExp(lanes);
+    for (LogExp.Columns c : new LogExp.Columns[] {LogExp.plainColumns(lanes), vector}) {
+      double[][] x = new double[rows][lanes];
+      for (int i = 0; i < rows; i++) {
+        for (int v = 0; v < lanes; v++) {
+          x[i][v] = i % 3 == 0 ? rnd.nextDouble(-800, 800) : i % 3 == 1 ? rnd.nextDouble(-1, 1) : rnd.nextDouble(-30, 0);
+        }
+      }
+      for (int k = 0; k < special.length; k++) {
+        x[k][(5 * k) % lanes] = special[k];
+      }
+      double[][] out = new double[rows][lanes];
+      c.exp(x, out, rows, lanes);
+      double[] ref = new double[lanes];
+      for (int i = 0; i < rows; i++) {
+        run.exp(x[i], 0, ref, 0, lanes);
+        for (int v = 0; v < lanes; v++) {
+          assertEquals(Double.doubleToLongBits(ref[v]), Double.doubleToLongBits(out[i][v]), c.name() + ": exp " + x[i][v]);
+        }
+      }
+      c.exp(x, x, rows, lanes); // in place
+      for (int i = 0; i < rows; i++) {
+        for (int v = 0; v < lanes; v++) {
+          assertEquals(Double.doubleToLongBits(out[i][v]), Double.doubleToLongBits(x[i][v]), c.name() + ": in place");
+        }
+      }
+    }
   }
 }
