@@ -38,24 +38,92 @@ package org.voxelspark.linalg;
  * eigenvalues, 1.6e-14 next to the switch, ~1e-15 on the Jacobi side); orthonormal vectors to
  * 1e-12; on random, cylindrical (λ2 = λ3), oblate (λ1 = λ2) and near-degenerate matrices on both
  * sides of the switch, and at scales from 1e-300 to 1e300.
+ *
+ * <p><b>Batches</b> ({@link Batch}): many matrices at once, as structure of arrays (one array per
+ * element, one lane per matrix), with results bit-identical to {@link #decompose} on each matrix
+ * (so a matrix's decomposition never depends on the others in its batch). {@link #plainBatch()}
+ * calls {@link #decompose} per lane; {@link #vectorBatch()} evaluates the closed form above with the
+ * JDK's incubating Vector API, several matrices per instruction, in the same IEEE operations and
+ * order, and hands the lanes that leave the closed form (Jacobi, zero or non-finite matrices,
+ * scales near the ends of the exponent range) to {@link #decompose}.
  */
 public final class SymmetricEigen3 {
+  /**
+   * Decomposes a batch of matrices, as structure of arrays. Not thread-safe (one per thread).
+   */
+  public interface Batch {
+    /** A short description for logs and benchmarks. */
+    String name();
+
+    /**
+     * For each lane j &lt; count, the matrix [[a[0][j], a[1][j], a[3][j]], [a[1][j], a[2][j], a[4][j]],
+     * [a[3][j], a[4][j], a[5][j]]] (rows of {@code a} in the order xx, xy, yy, xz, yz, zz of
+     * {@link SymmetricEigen3#decompose}): {@code values[i][j]} = {@link SymmetricEigen3#value}(i) and
+     * {@code vectors[3*i + c][j]} = {@link SymmetricEigen3#vector}(i, c), bit for bit.
+     */
+    void decompose(double[][] a, int count, double[][] values, double[][] vectors);
+  }
+
+  /** The batch that calls {@link #decompose} per lane (always available). */
+  public static Batch plainBatch() {
+    return new PlainBatch();
+  }
+
+  /** The Vector API batch, or null when the JVM lacks {@code jdk.incubator.vector}. */
+  public static Batch vectorBatch() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (Batch) Class.forName("org.voxelspark.linalg.VectorEigen3").getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static final class PlainBatch implements Batch {
+    private final SymmetricEigen3 e = new SymmetricEigen3();
+
+    @Override
+    public String name() {
+      return "per matrix";
+    }
+
+    @Override
+    public void decompose(double[][] a, int count, double[][] values, double[][] vectors) {
+      for (int j = 0; j < count; j++) {
+        e.decomposeInto(a, j, values, vectors);
+      }
+    }
+  }
+
+  /** {@link #decompose} of lane j of a batch, results into lane j of the batch's outputs. */
+  void decomposeInto(double[][] m, int j, double[][] values, double[][] vectors) {
+    decompose(m[0][j], m[1][j], m[2][j], m[3][j], m[4][j], m[5][j]);
+    for (int i = 0; i < 3; i++) {
+      values[i][j] = this.values[i];
+    }
+    for (int q = 0; q < 9; q++) {
+      vectors[q][j] = this.vectors[q];
+    }
+  }
+
   /** The closed form is used while |r| ≤ 1 − this (see the class doc). */
   public static final double NEAR_DEGENERATE = 1e-6;
   /** Between 1 − this and the switch, eigenvalues are refined by a Rayleigh quotient. */
-  private static final double REFINE = 1e-2;
+  static final double REFINE = 1e-2;
   private static final int MAX_SWEEPS = 50;
   /** g(r) = cos(acos(r)/3) ≈ Σ G[k]·s^k, s = √(1 + r) ∈ [0, √2]; least-squares Chebyshev fit, max error 1.3e-9. */
-  private static final double G0 = 5.00000001344224732e-01;
-  private static final double G1 = 4.08248181985789438e-01;
-  private static final double G2 = -5.55533864300584990e-02;
-  private static final double G3 = 1.88815677934689903e-02;
-  private static final double G4 = -8.14218212838262005e-03;
-  private static final double G5 = 3.79144352430950578e-03;
-  private static final double G6 = -1.66933724495715754e-03;
-  private static final double G7 = 5.94103062615278861e-04;
-  private static final double G8 = -1.40922199456847743e-04;
-  private static final double G9 = 1.59341032883654402e-05;
+  static final double G0 = 5.00000001344224732e-01;
+  static final double G1 = 4.08248181985789438e-01;
+  static final double G2 = -5.55533864300584990e-02;
+  static final double G3 = 1.88815677934689903e-02;
+  static final double G4 = -8.14218212838262005e-03;
+  static final double G5 = 3.79144352430950578e-03;
+  static final double G6 = -1.66933724495715754e-03;
+  static final double G7 = 5.94103062615278861e-04;
+  static final double G8 = -1.40922199456847743e-04;
+  static final double G9 = 1.59341032883654402e-05;
 
   private final double[] a = new double[9];
   private final double[] v = new double[9];

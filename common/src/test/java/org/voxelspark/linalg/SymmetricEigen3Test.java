@@ -2,6 +2,7 @@ package org.voxelspark.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * {@link SymmetricEigen3} against Commons Math's decomposition and its own residuals, on both of its
  * paths (closed form and Jacobi fall-back). Tolerances: eigenvalues 1e-12 relative to the largest
  * |λ|; residual |Av − λv| 1e-12 relative to max|a| on any matrix and 5e-14 across the switch
- * (the closed form's conditioning next to it, measured 1.6e-14); orthonormality 1e-12.
+ * (the closed form's conditioning next to it, measured 1.6e-14); orthonormality 1e-12. Its batch
+ * forms against it, bit for bit.
  */
 class SymmetricEigen3Test {
   private static int jacobiCases;
@@ -135,6 +137,83 @@ class SymmetricEigen3Test {
     assertTrue(Double.isNaN(e.value(0)) && Double.isNaN(e.vector(0, 0)));
     e.decompose(Double.POSITIVE_INFINITY, 0, 0, 0, 0, 0);
     assertTrue(Double.isNaN(e.value(0)));
+  }
+
+  /**
+   * Both batch forms give every lane exactly {@link SymmetricEigen3#decompose}'s bits, on matrices
+   * that take every path of the closed form (plain, refined near the degenerate ends) and every
+   * fall-back (Jacobi both sides of the switch, zero, subnormal and huge scales, non-finite),
+   * mixed in the same vectors, with a partial last vector.
+   */
+  @Test
+  void batchesAreBitIdenticalToTheScalarDecomposition() {
+    SymmetricEigen3.Batch vector = SymmetricEigen3.vectorBatch();
+    assertNotNull(vector, "the tests run with jdk.incubator.vector: the Vector API batch must load");
+    SplittableRandom rnd = new SplittableRandom(15);
+    int count = 4003;
+    double[][] a = new double[6][count];
+    for (int j = 0; j < count; j++) {
+      double[] m = switch (j % 11) {
+        case 0 -> spectral(1.7e-3, 0.3e-3, 0.3e-3, rnd); // cylinder: Jacobi
+        case 1 -> spectral(1.5e-3, 0.5e-3 + 0.4e-3 * rnd.nextDouble(), 0.2e-3, rnd);
+        case 2 -> spectral(1e-3, 0.3e-3 * (1 + Math.pow(10, -1 - 8 * rnd.nextDouble())), 0.3e-3, rnd); // near the switch
+        case 3 -> spectral(1e-3 * (1 + Math.pow(10, -1 - 8 * rnd.nextDouble())), 1e-3, 0.3e-3, rnd);
+        case 4 -> spectral(2e-3, -0.5e-3, 1e-4, rnd); // not positive definite
+        case 5 -> new double[] {rnd.nextGaussian(), 0, rnd.nextGaussian(), 0, 0, rnd.nextGaussian()}; // diagonal
+        case 6 -> {
+          double s = Math.scalb(1.0, rnd.nextInt(-1074, 1024));
+          yield spectral(3 * s, 2 * s, -s, rnd); // every scale, subnormal and near overflow included
+        }
+        case 7 -> new double[] {0, 0, 0, 0, 0, 0};
+        case 8 -> new double[] {Double.NaN, 1, 2, 3, 4, 5};
+        case 9 -> new double[] {1, Double.POSITIVE_INFINITY, 2, 3, 4, 5};
+        default -> new double[] {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian(),
+            rnd.nextGaussian(), rnd.nextGaussian()};
+      };
+      for (int c = 0; c < 6; c++) {
+        a[c][j] = m[c];
+      }
+    }
+    // the same matrices in another order, so that each meets other neighbours in its vector
+    int[] perm = new int[count];
+    for (int j = 0; j < count; j++) {
+      perm[j] = j;
+    }
+    for (int j = count - 1; j > 0; j--) {
+      int k = rnd.nextInt(j + 1);
+      int tmp = perm[j];
+      perm[j] = perm[k];
+      perm[k] = tmp;
+    }
+    double[][] shuffled = new double[6][count];
+    for (int c = 0; c < 6; c++) {
+      for (int j = 0; j < count; j++) {
+        shuffled[c][j] = a[c][perm[j]];
+      }
+    }
+    SymmetricEigen3 e = new SymmetricEigen3();
+    for (SymmetricEigen3.Batch batch : new SymmetricEigen3.Batch[] {SymmetricEigen3.plainBatch(), vector}) {
+      for (double[][] in : new double[][][] {a, shuffled}) {
+        double[][] values = new double[3][count];
+        double[][] vectors = new double[9][count];
+        batch.decompose(in, count, values, vectors);
+        for (int j = 0; j < count; j++) {
+          e.decompose(in[0][j], in[1][j], in[2][j], in[3][j], in[4][j], in[5][j]);
+          for (int i = 0; i < 3; i++) {
+            assertEquals(Double.doubleToLongBits(e.value(i)), Double.doubleToLongBits(values[i][j]), batch.name() + ": value " + i
+                + " of matrix " + j);
+            for (int c = 0; c < 3; c++) {
+              assertEquals(Double.doubleToLongBits(e.vector(i, c)), Double.doubleToLongBits(vectors[3 * i + c][j]),
+                  batch.name() + ": vector " + i + " of matrix " + j);
+            }
+          }
+        }
+      }
+    }
+    // the vector form computed most lanes itself, refinement included (else it would test only the fall-back)
+    VectorEigen3 v = (VectorEigen3) vector;
+    assertTrue(v.fallbackLanes < 0.6 * 2 * count && v.refinedLanes > 50, "fall-back lanes " + v.fallbackLanes
+        + ", refined lanes " + v.refinedLanes + " of " + 2 * count);
   }
 
   /** R·diag(l1, l2, l3)·Rᵀ for a random rotation R, in xx, xy, yy, xz, yz, zz order. */
