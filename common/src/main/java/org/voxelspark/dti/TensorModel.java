@@ -105,11 +105,10 @@ public final class TensorModel implements Serializable {
   private final double[] design; // n × 7, row-major
   private final double[] pinv; // 7 × n, row-major
   private final double minDiffusivity;
-  private final double[] columnScale; // 7: design column c is stored divided by columnScale[c]
+  private final double[] columnScale; // 7 powers of two: design column c is stored divided by columnScale[c]
+  private final double[] inverseScale; // 7: 1 / columnScale[c], exact
   private final double[] outer; // n × 28: the scaled row's products x_a·x_b, a ≤ b, packed
   private final double[] scaledDesign; // n × 7: design[i][c] / columnScale[c]
-  private final double[] pinvByRow; // n × 7: pinv transposed, so sample i's 7 coefficients are adjacent
-  private final double[][] designColumns; // 7 arrays of n: the design's columns
 
   public TensorModel(GradientTable table, Settings settings) {
     this.table = table;
@@ -135,23 +134,22 @@ public final class TensorModel implements Serializable {
     for (int r = 0; r < 7; r++) {
       System.arraycopy(p[r], 0, pinv, r * n, n);
     }
-    // equilibrated design for the weighted normal equations: each column scaled to max |entry| 1
+    // equilibrated design for the weighted normal equations: each column scaled by a power of two
+    // to max |entry| in [1, 2) (exact, so unscaling the solution is exact too)
     columnScale = new double[7];
+    inverseScale = new double[7];
     for (int c = 0; c < 7; c++) {
       double m = 0;
       for (int i = 0; i < n; i++) {
         m = Math.max(m, Math.abs(design[7 * i + c]));
       }
-      columnScale[c] = m == 0 ? 1 : m;
+      columnScale[c] = m == 0 ? 1 : Math.scalb(1.0, Math.getExponent(m));
+      inverseScale[c] = 1 / columnScale[c];
     }
     scaledDesign = new double[n * 7];
-    pinvByRow = new double[n * 7];
-    designColumns = new double[7][n];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 7; c++) {
-        designColumns[c][i] = design[7 * i + c];
         scaledDesign[7 * i + c] = design[7 * i + c] / columnScale[c];
-        pinvByRow[7 * i + c] = pinv[c * n + i];
       }
     }
     outer = new double[n * 28];
@@ -185,32 +183,29 @@ public final class TensorModel implements Serializable {
     return minDiffusivity;
   }
 
+  /** The design matrix, n × 7 row-major. */
   double[] design() {
     return design;
   }
 
+  /** Its pseudo-inverse, 7 × n row-major: row c holds the coefficients of parameter c. */
   double[] pinv() {
     return pinv;
   }
 
-  /** Column c of the design is divided by this in {@link #outer()}. */
+  /** Column c of the design is divided by this power of two in {@link #outer()} and {@link #scaledDesign()}. */
   double[] columnScale() {
     return columnScale;
+  }
+
+  /** 1 / {@link #columnScale()}[c] (exact: powers of two). */
+  double[] inverseScale() {
+    return inverseScale;
   }
 
   /** The design with column c divided by {@link #columnScale()}[c], n × 7 row-major. */
   double[] scaledDesign() {
     return scaledDesign;
-  }
-
-  /** The design's 7 columns, each an array of n. */
-  double[][] designColumns() {
-    return designColumns;
-  }
-
-  /** The pseudo-inverse transposed: n × 7, row i holds the coefficients of sample i. */
-  double[] pinvByRow() {
-    return pinvByRow;
   }
 
   /** Per row i, the 28 products of the scaled design row (a ≤ b, row-major packed). */

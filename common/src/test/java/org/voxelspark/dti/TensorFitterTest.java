@@ -2,15 +2,22 @@ package org.voxelspark.dti;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.voxelspark.geometry.Block;
 import org.voxelspark.geometry.BlockGrid;
 import org.voxelspark.geometry.VoxelLayout;
 
-/** Synthetic signals with analytic truth, degenerate voxels, and block/whole-volume equality. */
+/**
+ * Synthetic signals with analytic truth, degenerate voxels, block/whole-volume equality, and the
+ * batch contract: a voxel's outputs are the same bits alone or in any batch, with the plain loops or
+ * the Vector API (the tests run with {@code --add-modules jdk.incubator.vector}, common/pom.xml).
+ */
 class TensorFitterTest {
   /** 6 b0 + 30 directions (golden-angle spiral) at b = 1000, as a gradient table. */
   static GradientTable table() {
@@ -176,29 +183,180 @@ class TensorFitterTest {
     int nz = 4;
     int n = g.volumes();
     SplittableRandom rnd = new SplittableRandom(8);
-    float[] s = new float[nx * ny * nz * n];
-    for (int v = 0; v < nx * ny * nz; v++) {
+    float[] s = variedVoxels(g, nx * ny * nz, rnd);
+    boolean[] mask = new boolean[nx * ny * nz];
+    for (int v = 0; v < mask.length; v++) {
+      mask[v] = rnd.nextDouble() < 0.7;
+    }
+    TensorModel model = new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.WLS));
+    TensorKernel k = new TensorKernel(model);
+    org.voxelspark.geometry.Box whole = org.voxelspark.geometry.Box.of(nx, ny, nz);
+    float[] expected = new float[whole.voxelCount() * k.channels()];
+    k.compute(s, n, whole, whole, mask, expected);
+    // the kernel's outputs are the fitter's on each voxel alone (float32), 0 outside the mask
+    TensorFitter alone = new TensorFitter(model);
+    double[] one = new double[TensorFitter.OUTPUTS];
+    for (int v = 0; v < mask.length; v++) {
+      alone.fit(s, v * n, one, 0);
+      for (int q = 0; q < TensorFitter.OUTPUTS; q++) {
+        assertEquals(mask[v] ? (float) one[q] : 0f, expected[v * TensorFitter.OUTPUTS + q], 0, "voxel " + v + ", output " + q);
+      }
+    }
+    for (int size : new int[] {2, 3, 4}) { // block sizes that do and do not divide the volume
+      float[] assembled = new float[expected.length];
+      for (Block b : BlockGrid.regular(nx, ny, nz, size, size, size, 0).blocks()) {
+        float[] part = BlockGrid.extract(s, nx, ny, nz, n, VoxelLayout.VOXEL_MAJOR, b.halo(), VoxelLayout.VOXEL_MAJOR);
+        float[] out = new float[b.core().voxelCount() * k.channels()];
+        k.compute(part, n, b.halo(), b.core(), BlockGrid.extractMask(mask, nx, ny, nz, b.halo()), out);
+        BlockGrid.insert(out, b.core(), b.core(), k.channels(), VoxelLayout.VOXEL_MAJOR, assembled, nx, ny, nz, VoxelLayout.VOXEL_MAJOR);
+      }
+      assertArrayEquals(expected, assembled, "blocks of " + size);
+    }
+  }
+
+  /**
+   * Voxels that take every path of the fit, voxel-major: noisy tensors at several SNRs and scales,
+   * voxels with some or most samples non-positive (floored; the weighted fits' Householder
+   * fall-back), all-zero, constant, isotropic (the eigen-solver's Jacobi fall-back), all-negative
+   * (MRtrix's NaN), a NaN or an infinite sample (NaN outputs), huge samples.
+   */
+  static float[] variedVoxels(GradientTable g, int count, SplittableRandom rnd) {
+    int n = g.volumes();
+    float[] s = new float[count * n];
+    for (int v = 0; v < count; v++) {
       double[] e = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
       double norm = Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
       for (int c = 0; c < 3; c++) {
         e[c] /= norm;
       }
-      float[] sig = signal(g, 900, 1.5e-3, 0.4e-3, e);
+      int kind = v % 14;
+      double s0 = kind == 6 ? 2 : kind == 13 ? 3e37 : 200 + 2000 * rnd.nextDouble();
+      double sigma = kind == 5 ? s0 / 4 : kind == 6 ? 3 : s0 / (10 + 30 * rnd.nextDouble());
+      float[] clean = signal(g, s0, 1.2e-3 + 0.8e-3 * rnd.nextDouble(), 0.2e-3 + 0.5e-3 * rnd.nextDouble(), e);
       for (int t = 0; t < n; t++) {
-        s[v * n + t] = (float) (sig[t] + 10 * rnd.nextGaussian());
+        double x = switch (kind) {
+          case 5, 6 -> clean[t] + sigma * rnd.nextGaussian(); // Gaussian noise: some or most samples ≤ 0
+          case 7 -> 0;
+          case 8 -> 500;
+          case 9 -> 800 * Math.exp(-g.effectiveBval(t) * 0.9e-3);
+          case 10 -> -1 - 10 * rnd.nextDouble();
+          default -> {
+            double re = clean[t] + sigma * rnd.nextGaussian();
+            double im = sigma * rnd.nextGaussian();
+            yield Math.sqrt(re * re + im * im);
+          }
+        };
+        s[v * n + t] = (float) x;
+      }
+      if (kind == 11) {
+        s[v * n + rnd.nextInt(n)] = Float.NaN;
+      } else if (kind == 12) {
+        s[v * n + rnd.nextInt(n)] = Float.POSITIVE_INFINITY;
       }
     }
-    TensorKernel k = new TensorKernel(new TensorModel(g, TensorModel.Settings.dipy(TensorFitMethod.WLS)));
-    org.voxelspark.geometry.Box whole = org.voxelspark.geometry.Box.of(nx, ny, nz);
-    float[] expected = new float[whole.voxelCount() * k.channels()];
-    k.compute(s, n, whole, whole, null, expected);
-    float[] assembled = new float[expected.length];
-    for (Block b : BlockGrid.regular(nx, ny, nz, 3, 3, 3, 0).blocks()) {
-      float[] part = BlockGrid.extract(s, nx, ny, nz, n, VoxelLayout.VOXEL_MAJOR, b.halo(), VoxelLayout.VOXEL_MAJOR);
-      float[] out = new float[b.core().voxelCount() * k.channels()];
-      k.compute(part, n, b.halo(), b.core(), null, out);
-      BlockGrid.insert(out, b.core(), b.core(), k.channels(), VoxelLayout.VOXEL_MAJOR, assembled, nx, ny, nz, VoxelLayout.VOXEL_MAJOR);
+    return s;
+  }
+
+  /** The settings the identity tests cover: both conventions of every method, and unusual floors and iteration counts. */
+  static List<TensorModel.Settings> allSettings() {
+    List<TensorModel.Settings> all = new ArrayList<>();
+    for (TensorFitMethod m : TensorFitMethod.values()) {
+      all.add(TensorModel.Settings.dipy(m));
+      all.add(TensorModel.Settings.mrtrix(m));
     }
-    assertArrayEquals(expected, assembled);
+    // a zero floor: log(0) = −∞ takes the log's slow path (the outputs are then whatever the arithmetic gives)
+    all.add(new TensorModel.Settings(TensorFitMethod.WLS, TensorModel.SignalFloor.ABSOLUTE, 0, TensorModel.EigenvalueFloor.ZERO, 2));
+    all.add(new TensorModel.Settings(TensorFitMethod.IWLS, TensorModel.SignalFloor.ABSOLUTE, 1e-4, TensorModel.EigenvalueFloor.NONE, 0));
+    all.add(new TensorModel.Settings(TensorFitMethod.IWLS, TensorModel.SignalFloor.RELATIVE_TO_MAX, 1e-4,
+        TensorModel.EigenvalueFloor.MIN_DIFFUSIVITY, 5));
+    return all;
+  }
+
+  private static int[] offsets(int count, int n) {
+    int[] o = new int[count];
+    for (int v = 0; v < count; v++) {
+      o[v] = v * n;
+    }
+    return o;
+  }
+
+  private static void assertSameBits(double[] expected, int eo, double[] actual, int ao, String what) {
+    for (int q = 0; q < TensorFitter.OUTPUTS; q++) {
+      if (Double.doubleToLongBits(expected[eo + q]) != Double.doubleToLongBits(actual[ao + q])) {
+        assertEquals(expected[eo + q], actual[ao + q], 0, what + ", output " + q);
+        assertEquals(Double.doubleToLongBits(expected[eo + q]), Double.doubleToLongBits(actual[ao + q]), what + ", output " + q);
+      }
+    }
+  }
+
+  @Test
+  void plainLoopsAndVectorApiGiveTheSameBits() {
+    GradientTable g = table();
+    int n = g.volumes();
+    int count = 1400;
+    float[] s = variedVoxels(g, count, new SplittableRandom(31));
+    int[] offsets = offsets(count, n);
+    long householder = 0;
+    for (TensorModel.Settings settings : allSettings()) {
+      TensorModel model = new TensorModel(g, settings);
+      TensorFitter plain = new TensorFitter(model, false);
+      TensorFitter vector = new TensorFitter(model, true);
+      double[] a = new double[count * TensorFitter.OUTPUTS];
+      double[] b = new double[count * TensorFitter.OUTPUTS];
+      // several rounds, so that the later ones run C2-compiled code (the Vector API intrinsics)
+      for (int round = 0; round < (settings.method() == TensorFitMethod.NLLS ? 2 : 8); round++) {
+        plain.fit(s, offsets, 0, count, a, 0);
+        vector.fit(s, offsets, 0, count, b, 0);
+        for (int v = 0; v < count; v++) {
+          assertSameBits(a, v * TensorFitter.OUTPUTS, b, v * TensorFitter.OUTPUTS, settings + ", voxel " + v + " (kind " + v % 14 + ")");
+        }
+      }
+      householder += vector.batch().householderLanes;
+      assertEquals(plain.batch().householderLanes, vector.batch().householderLanes, "the same lanes fall back to QR: " + settings);
+      int nan = 0;
+      for (int v = 0; v < count; v++) {
+        nan += Double.isNaN(a[v * TensorFitter.OUTPUTS + TensorFitter.FA]) ? 1 : 0;
+      }
+      assertTrue(nan >= 2 * count / 14, "NaN and infinite samples give NaN outputs: " + nan + ", " + settings);
+      assertNotEquals(plain.name(), vector.name());
+    }
+    assertTrue(householder > 0, "the Householder fall-back was exercised");
+  }
+
+  @Test
+  void aVoxelsOutputsDoNotDependOnItsBatch() {
+    GradientTable g = table();
+    int n = g.volumes();
+    int count = 300;
+    SplittableRandom rnd = new SplittableRandom(32);
+    float[] s = variedVoxels(g, count, rnd);
+    for (TensorModel.Settings settings : allSettings()) {
+      TensorModel model = new TensorModel(g, settings);
+      for (boolean vector : new boolean[] {false, true}) {
+        TensorFitter f = new TensorFitter(model, vector);
+        double[] alone = new double[count * TensorFitter.OUTPUTS];
+        for (int v = 0; v < count; v++) {
+          f.fit(s, v * n, alone, v * TensorFitter.OUTPUTS);
+        }
+        // shuffled voxels, in calls of random sizes (within a batch, across batches, several batches)
+        int[] order = offsets(count, n);
+        for (int v = count - 1; v > 0; v--) {
+          int k = rnd.nextInt(v + 1);
+          int tmp = order[v];
+          order[v] = order[k];
+          order[k] = tmp;
+        }
+        double[] batched = new double[count * TensorFitter.OUTPUTS];
+        for (int from = 0; from < count; ) {
+          int size = Math.min(count - from, 1 + rnd.nextInt(3 * f.batchSize()));
+          f.fit(s, order, from, size, batched, from * TensorFitter.OUTPUTS);
+          from += size;
+        }
+        for (int b = 0; b < count; b++) {
+          int v = order[b] / n;
+          assertSameBits(alone, v * TensorFitter.OUTPUTS, batched, b * TensorFitter.OUTPUTS, f.name() + ", " + settings + ", voxel " + v);
+        }
+      }
+    }
   }
 }

@@ -22,14 +22,17 @@ import org.voxelspark.dti.TensorModel;
 /**
  * Tensor fit throughput, one thread: 10 000 voxels of 68 volumes (4 b0 + 64 directions at b = 1000,
  * the shape of the issue's 102×104×63×68 reference volume), Rician-noisy signals of random
- * anisotropic tensors. Score: time per voxel (inverse: voxels/s).
+ * anisotropic tensors, fitted in batches as {@code TensorKernel} does. Score: time per voxel
+ * (inverse: voxels/s). The JMH forks run with {@code --add-modules jdk.incubator.vector} (the Vector
+ * API implementation, as the launchers); {@code -Dvoxelspark.tensor=plain} (JMH: {@code -jvmArgsAppend})
+ * times the plain loops.
  *
  * <pre>java -jar deploy/bench/target/voxelspark-benchmarks.jar DtiFitBenchmark</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+@Fork(value = 1, jvmArgs = {"-Xmx2g", "--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DtiFitBenchmark {
@@ -41,14 +44,40 @@ public class DtiFitBenchmark {
 
   private float[] signal;
   private TensorFitter fitter;
+  private int[] offsets;
   private double[] out;
 
   @Setup
   public void setup() {
     GradientTable table = table();
     fitter = new TensorFitter(new TensorModel(table, TensorModel.Settings.dipy(TensorFitMethod.valueOf(method))));
-    out = new double[TensorFitter.OUTPUTS];
+    out = new double[CHUNK * TensorFitter.OUTPUTS];
     signal = signal(table, VOXELS);
+    offsets = offsets(VOXELS);
+  }
+
+  /** Voxels per call of the batch fit (as TensorKernel, which passes 16 batches at a time). */
+  static final int CHUNK = 256;
+
+  static int[] offsets(int voxels) {
+    int[] o = new int[voxels];
+    for (int x = 0; x < voxels; x++) {
+      o[x] = x * VOLUMES;
+    }
+    return o;
+  }
+
+  /** Fits all voxels in calls of CHUNK; returns the sum of FA (so that the work is not discarded). */
+  static double fitAll(TensorFitter fitter, float[] signal, int[] offsets, double[] out) {
+    double acc = 0;
+    for (int from = 0; from < offsets.length; from += CHUNK) {
+      int count = Math.min(CHUNK, offsets.length - from);
+      fitter.fit(signal, offsets, from, count, out, 0);
+      for (int b = 0; b < count; b++) {
+        acc += out[b * TensorFitter.OUTPUTS + TensorFitter.FA];
+      }
+    }
+    return acc;
   }
 
   /** 4 b0 (every 17th volume) + 64 directions at b = 1000 on a golden-angle spiral. */
@@ -96,9 +125,10 @@ public class DtiFitBenchmark {
   /**
    * The same fits timed by the calling thread's CPU time instead of JMH's wall clock (the machine
    * is shared; see docs/benchmarks.md): the minimum over {@code seconds} of runs of 10 000 voxels,
-   * after 10 warm-up runs.
+   * after 10 warm-up runs. Run with {@code --add-modules jdk.incubator.vector} for the Vector API
+   * implementation (it prints the one in use).
    *
-   * <pre>java -cp deploy/bench/target/voxelspark-benchmarks.jar org.voxelspark.bench.DtiFitBenchmark [SECONDS] [METHOD...]</pre>
+   * <pre>java --add-modules jdk.incubator.vector -cp deploy/bench/target/voxelspark-benchmarks.jar org.voxelspark.bench.DtiFitBenchmark [SECONDS] [METHOD...]</pre>
    */
   public static void main(String[] args) {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 6;
@@ -106,19 +136,19 @@ public class DtiFitBenchmark {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     GradientTable table = table();
     float[] signal = signal(table, VOXELS);
+    int[] offsets = offsets(VOXELS);
     StringBuilder sb = new StringBuilder();
+    String name = "";
     for (String m : methods) {
       TensorFitter fitter = new TensorFitter(new TensorModel(table, TensorModel.Settings.dipy(TensorFitMethod.valueOf(m))));
-      double[] out = new double[TensorFitter.OUTPUTS];
+      name = fitter.name();
+      double[] out = new double[CHUNK * TensorFitter.OUTPUTS];
       double best = Double.MAX_VALUE;
       double acc = 0;
       long until = System.nanoTime() + (long) (seconds * 1e9);
       for (int reps = 0; System.nanoTime() < until || reps < 20; reps++) {
         long t0 = mx.getCurrentThreadCpuTime();
-        for (int x = 0; x < VOXELS; x++) {
-          fitter.fit(signal, x * VOLUMES, out, 0);
-          acc += out[TensorFitter.FA];
-        }
+        acc += fitAll(fitter, signal, offsets, out);
         long t1 = mx.getCurrentThreadCpuTime();
         if (reps >= 10) {
           best = Math.min(best, (t1 - t0) / (double) VOXELS);
@@ -129,18 +159,13 @@ public class DtiFitBenchmark {
         sb.append(' ');
       }
     }
-    System.out.println(sb + String.format(java.util.Locale.ROOT, "(thread CPU time, load %.2f)",
+    System.out.println(sb + String.format(java.util.Locale.ROOT, "(%s; thread CPU time, load %.2f)", name,
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
   }
 
   @Benchmark
   @OperationsPerInvocation(VOXELS)
   public double fitAll() {
-    double acc = 0;
-    for (int x = 0; x < VOXELS; x++) {
-      fitter.fit(signal, x * VOLUMES, out, 0);
-      acc += out[TensorFitter.FA];
-    }
-    return acc;
+    return fitAll(fitter, signal, offsets, out);
   }
 }
