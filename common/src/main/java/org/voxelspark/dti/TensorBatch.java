@@ -310,69 +310,84 @@ abstract class TensorBatch {
     return true;
   }
 
-  /** p = argmin Σ w_i (y_i − B_i·p)² for lane b, by Householder QR of the row-weighted design. */
+  /**
+   * p = argmin Σ w_i (y_i − B_i·p)² for lane b, by Householder QR of the row-weighted design
+   * (column-major, so each column's dot products and updates run over contiguous memory with four
+   * partial sums: the fall-back is taken by most background voxels' weighted solves, where weights
+   * span many orders of magnitude).
+   */
   private void householder(int b) {
     double[] design = model.design();
-    double[] a = qrA;
+    double[] a = qrA; // column c at a[c·n ..]
     double[] rhs = qrRhs;
     for (int i = 0; i < n; i++) {
       double wi = Math.sqrt(w[i][b]);
       for (int c = 0; c < 7; c++) {
-        a[7 * i + c] = wi * design[7 * i + c];
+        a[c * n + i] = wi * design[7 * i + c];
       }
       rhs[i] = wi * y[i][b];
     }
     for (int j = 0; j < 7; j++) {
-      double norm = 0;
-      for (int i = j; i < n; i++) {
-        norm += a[7 * i + j] * a[7 * i + j];
-      }
-      norm = Math.sqrt(norm);
+      int cj = j * n;
+      double below = dot(a, cj + j + 1, a, cj + j + 1, n - j - 1); // Σ_{i>j} a_ij²
+      double ajj = a[cj + j];
+      double norm = Math.sqrt(ajj * ajj + below);
       if (norm == 0) {
         continue;
       }
-      double alpha = a[7 * j + j] > 0 ? -norm : norm;
-      // v = x − alpha·e1 stored in column j below the diagonal; a_jj becomes alpha
-      double v0 = a[7 * j + j] - alpha;
-      a[7 * j + j] = v0;
-      double vnorm2 = v0 * v0;
-      for (int i = j + 1; i < n; i++) {
-        vnorm2 += a[7 * i + j] * a[7 * i + j];
-      }
+      double alpha = ajj > 0 ? -norm : norm;
+      // v = x − alpha·e1 stored in column j from the diagonal down; a_jj becomes alpha
+      double v0 = ajj - alpha;
+      double vnorm2 = v0 * v0 + below;
       if (vnorm2 == 0) {
-        a[7 * j + j] = alpha;
         continue;
       }
+      a[cj + j] = v0;
       for (int c = j + 1; c < 7; c++) {
-        double dot = 0;
-        for (int i = j; i < n; i++) {
-          dot += a[7 * i + j] * a[7 * i + c];
-        }
-        double f = 2 * dot / vnorm2;
-        for (int i = j; i < n; i++) {
-          a[7 * i + c] -= f * a[7 * i + j];
-        }
+        int cc = c * n;
+        double f = 2 * dot(a, cj + j, a, cc + j, n - j) / vnorm2;
+        subtract(f, a, cj + j, a, cc + j, n - j);
       }
-      double dot = 0;
-      for (int i = j; i < n; i++) {
-        dot += a[7 * i + j] * rhs[i];
-      }
-      double f = 2 * dot / vnorm2;
-      for (int i = j; i < n; i++) {
-        rhs[i] -= f * a[7 * i + j];
-      }
-      a[7 * j + j] = alpha;
+      double f = 2 * dot(a, cj + j, rhs, j, n - j) / vnorm2;
+      subtract(f, a, cj + j, rhs, j, n - j);
+      a[cj + j] = alpha;
     }
     double[] q = laneP;
     for (int j = 6; j >= 0; j--) {
       double acc = rhs[j];
       for (int c = j + 1; c < 7; c++) {
-        acc -= a[7 * j + c] * q[c];
+        acc -= a[c * n + j] * q[c];
       }
-      q[j] = a[7 * j + j] == 0 ? 0 : acc / a[7 * j + j];
+      q[j] = a[j * n + j] == 0 ? 0 : acc / a[j * n + j];
     }
     for (int c = 0; c < 7; c++) {
       p[c][b] = q[c];
+    }
+  }
+
+  /** Σ_k x[xo + k]·y[yo + k], k &lt; length, in four interleaved partial sums. */
+  private static double dot(double[] x, int xo, double[] y, int yo, int length) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = 0;
+    for (; k + 3 < length; k += 4) {
+      s0 += x[xo + k] * y[yo + k];
+      s1 += x[xo + k + 1] * y[yo + k + 1];
+      s2 += x[xo + k + 2] * y[yo + k + 2];
+      s3 += x[xo + k + 3] * y[yo + k + 3];
+    }
+    for (; k < length; k++) {
+      s0 += x[xo + k] * y[yo + k];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** y[yo + k] −= f·x[xo + k], k &lt; length. */
+  private static void subtract(double f, double[] x, int xo, double[] y, int yo, int length) {
+    for (int k = 0; k < length; k++) {
+      y[yo + k] -= f * x[xo + k];
     }
   }
 
