@@ -18,7 +18,8 @@
 #            -rd -vector), -nthreads 0, on an uncompressed .nii copy of the input (so its time is
 #            mostly the fit), best of REPEATS
 #   voxelspark kernel   TensorFitter over the same voxels in one JVM, no I/O, first run discarded
-#                       (JIT), best of REPEATS, thread CPU time (DtiWholeSubject kernel)
+#                       (JIT), best of REPEATS, thread CPU time (DtiWholeSubject kernel; batches of
+#                       voxels, the Vector API implementation as the launchers use it)
 #   voxelspark subject  DtiWholeSubject subject (the participant stage's steps without Spark,
 #                       thread CPU time) and the real CLI (deploy/bin/voxelspark dti --n-cpus 1:
 #                       CPU time of the whole JVM, JIT, GC and Spark threads included, and wall time)
@@ -71,7 +72,8 @@ log "building voxelspark (bench jar and application)"
 if [ ! -f deploy/bench/target/voxelspark-benchmarks.jar ] || [ -z "$(ls deploy/target/voxelspark-app-*.jar 2>/dev/null)" ]; then
   mvn -B -ntp -q -DskipTests package
 fi
-BENCH=(java -Xmx6g -cp deploy/bench/target/voxelspark-benchmarks.jar org.voxelspark.bench.DtiWholeSubject)
+# --add-modules: the tensor fit's Vector API implementation, as the launchers run it (env.sh)
+BENCH=(java -Xmx6g --add-modules=jdk.incubator.vector -cp deploy/bench/target/voxelspark-benchmarks.jar org.voxelspark.bench.DtiWholeSubject)
 
 log "input: $SRC mirrored to 102x104x63 x 68 volumes"
 "${BENCH[@]}" tile "$SRC" "$WORK/dwi" 102 104 63 68 >&2

@@ -100,6 +100,16 @@ public final class TensorFitter {
     batch = vector ? vectorBatch(model) : new PlainTensorBatch(model);
   }
 
+  /** A fitter with the plain loops, whatever the JVM (for benchmarks and checks). */
+  public static TensorFitter plain(TensorModel model) {
+    return new TensorFitter(model, false);
+  }
+
+  /** A fitter with the Vector API implementation, or null when the JVM lacks {@code jdk.incubator.vector}. */
+  public static TensorFitter vector(TensorModel model) {
+    return vectorAvailable() ? new TensorFitter(model, true) : null;
+  }
+
   /** Whether the Vector API implementation loads (the module is present and its classes link). */
   private static boolean vectorAvailable() {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

@@ -161,6 +161,28 @@ public class DtiFitBenchmark {
     }
     System.out.println(sb + String.format(java.util.Locale.ROOT, "(%s; thread CPU time, load %.2f)", name,
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    // after the timing runs the Vector API code is C2-compiled: its outputs must be the plain loops' bits
+    StringBuilder same = new StringBuilder();
+    for (String m : methods) {
+      TensorModel model = new TensorModel(table, TensorModel.Settings.dipy(TensorFitMethod.valueOf(m)));
+      TensorFitter vector = TensorFitter.vector(model);
+      if (vector == null) {
+        same.append(m).append(": no Vector API (run with --add-modules jdk.incubator.vector)  ");
+        continue;
+      }
+      double[] a = new double[VOXELS * TensorFitter.OUTPUTS];
+      double[] b = new double[VOXELS * TensorFitter.OUTPUTS];
+      for (int rep = 0; rep < 3; rep++) {
+        vector.fit(signal, offsets, 0, VOXELS, b, 0);
+      }
+      TensorFitter.plain(model).fit(signal, offsets, 0, VOXELS, a, 0);
+      int differ = 0;
+      for (int q = 0; q < a.length; q++) {
+        differ += Double.doubleToLongBits(a[q]) != Double.doubleToLongBits(b[q]) ? 1 : 0;
+      }
+      same.append(m).append(differ == 0 ? ": plain == Vector API bit for bit  " : ": " + differ + " OUTPUTS DIFFER  ");
+    }
+    System.out.println(same.toString().trim());
   }
 
   @Benchmark
