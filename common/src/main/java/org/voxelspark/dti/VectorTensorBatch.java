@@ -90,7 +90,7 @@ final class VectorTensorBatch extends TensorBatch {
     for (int g = 0; g < lanes; g += L) {
       DoubleVector max = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
       for (int i = 0; i < n; i++) {
-        max = max.max(DoubleVector.fromArray(S, x[i], g));
+        max = DoubleVector.fromArray(S, x[i], g).max(max); // loop-carried vector as the argument (see VectorLogExp)
       }
       DoubleVector f = max.mul(1e-6);
       f.intoArray(floor, g);

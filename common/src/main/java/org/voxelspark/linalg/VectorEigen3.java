@@ -23,6 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorEigen3 implements SymmetricEigen3.Batch {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Long> SL = LongVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final long EXPONENT_BITS = 0x7FF0000000000000L;
   /**
@@ -108,9 +109,11 @@ final class VectorEigen3 implements SymmetricEigen3.Batch {
     VectorMask<Double> out = sum.abs().compare(VectorOperators.LE, Double.MAX_VALUE).not(); // not finite
     DoubleVector largest = xx.abs().max(xy.abs()).max(yy.abs().max(xz.abs())).max(yz.abs().max(zz.abs()));
     out = out.or(largest.compare(VectorOperators.LT, Double.MIN_NORMAL)).or(largest.compare(VectorOperators.GE, 0x1p1023));
-    LongVector upBits = largest.reinterpretAsLongs().and(EXPONENT_BITS); // 2^e, e = Math.getExponent(largest)
-    upBits.reinterpretAsDoubles().intoArray(up, 0);
-    DoubleVector down = LongVector.broadcast(LongVector.SPECIES_PREFERRED, DOWN_PLUS_UP_BITS).sub(upBits).reinterpretAsDoubles();
+    // reinterpretShape with the constant species: reinterpretAsLongs() derives it at run time, and C2
+    // then sometimes failed to intrinsify (and boxed) the vectors computed from it
+    LongVector upBits = ((LongVector) largest.reinterpretShape(SL, 0)).and(EXPONENT_BITS); // 2^e, e = Math.getExponent(largest)
+    ((DoubleVector) upBits.reinterpretShape(S, 0)).intoArray(up, 0);
+    DoubleVector down = (DoubleVector) LongVector.broadcast(SL, DOWN_PLUS_UP_BITS).sub(upBits).reinterpretShape(S, 0);
     xx.mul(down).intoArray(sc[0], 0);
     xy.mul(down).intoArray(sc[1], 0);
     yy.mul(down).intoArray(sc[2], 0);

@@ -75,11 +75,15 @@ final class VectorLogExp implements LogExp.Columns {
   private static void logGroup(double[][] x, double[][] out, int rows, int g, long[] outside) {
     LongVector any = LongVector.zero(SL);
     for (int i = 0; i < rows; i++) {
-      LongVector v = DoubleVector.fromArray(S, x[i], g).reinterpretAsLongs();
-      any = any.or(v.sub(LogExp.MIN_NORMAL_BITS).or(LongVector.broadcast(SL, LogExp.MAX_FINITE_BITS).sub(v)));
+      // reinterpretShape with the constant species: reinterpretAsLongs() derives it at run time, and
+      // C2 then sometimes failed to intrinsify (and boxed) the vectors computed from it
+      LongVector v = (LongVector) DoubleVector.fromArray(S, x[i], g).reinterpretShape(SL, 0);
+      // the loop-carried vector as the argument, a freshly computed one as the receiver: C2 knows the
+      // receiver's exact class then (a loop phi's it may not, and it boxed the vectors when it did not)
+      any = v.sub(LogExp.MIN_NORMAL_BITS).or(LongVector.broadcast(SL, LogExp.MAX_FINITE_BITS).sub(v)).or(any);
       LongVector exponent = v.sub(LogExp.SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
-      DoubleVector m = v.sub(exponent.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
-      DoubleVector dk = exponent.add(LogExp.MAGIC_BITS).reinterpretAsDoubles().sub(LogExp.MAGIC);
+      DoubleVector m = (DoubleVector) v.sub(exponent.lanewise(VectorOperators.LSHL, 52)).reinterpretShape(S, 0);
+      DoubleVector dk = ((DoubleVector) exponent.add(LogExp.MAGIC_BITS).reinterpretShape(S, 0)).sub(LogExp.MAGIC);
       DoubleVector f = m.sub(1.0);
       DoubleVector s = f.div(f.add(2.0));
       DoubleVector z = s.mul(s);
@@ -126,7 +130,8 @@ final class VectorLogExp implements LogExp.Columns {
     DoubleVector c = r.sub(t.mul(t.mul(t.mul(t.mul(t.mul(LogExp.P5).add(LogExp.P4)).add(LogExp.P3)).add(LogExp.P2)).add(LogExp.P1)));
     // 1 − ((lo − r·c/(2 − c)) − hi)
     DoubleVector y = DoubleVector.broadcast(S, 1.0).sub(lo.sub(r.mul(c).div(DoubleVector.broadcast(S, 2.0).sub(c))).sub(hi));
-    y.reinterpretAsLongs().add(shifted.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().intoArray(o, g);
+    LongVector bits = ((LongVector) y.reinterpretShape(SL, 0)).add(((LongVector) shifted.reinterpretShape(SL, 0)).lanewise(VectorOperators.LSHL, 52));
+    ((DoubleVector) bits.reinterpretShape(S, 0)).intoArray(o, g);
     return true;
   }
 }

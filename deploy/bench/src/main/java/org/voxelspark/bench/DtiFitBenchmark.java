@@ -81,7 +81,7 @@ public class DtiFitBenchmark {
   }
 
   /** 4 b0 (every 17th volume) + 64 directions at b = 1000 on a golden-angle spiral. */
-  static GradientTable table() {
+  public static GradientTable table() {
     StringBuilder bval = new StringBuilder();
     StringBuilder[] rows = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
     int d = 0;
@@ -103,7 +103,7 @@ public class DtiFitBenchmark {
   }
 
   /** Rician-noisy (σ = 30, S0 = 1000) signals of random anisotropic tensors, voxel-major. */
-  static float[] signal(GradientTable table, int voxels) {
+  public static float[] signal(GradientTable table, int voxels) {
     float[] signal = new float[voxels * VOLUMES];
     SplittableRandom rnd = new SplittableRandom(1);
     for (int x = 0; x < voxels; x++) {
