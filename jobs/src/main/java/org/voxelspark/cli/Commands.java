@@ -16,6 +16,7 @@ import org.voxelspark.config.Config;
 import org.voxelspark.config.OptionSpec;
 import org.voxelspark.config.VoxelsparkOptions;
 import org.voxelspark.participant.BoldKernels;
+import org.voxelspark.ops.IncrementalOptions;
 import org.voxelspark.participant.ParticipantKernels;
 import org.voxelspark.participant.ParticipantStage;
 import org.voxelspark.participant.RunKind;
@@ -91,6 +92,7 @@ final class Commands {
     @Override
     public int run(Invocation inv) {
       Config c = inv.config();
+      IncrementalOptions incremental = incremental(c);
       SparkSession spark = SparkSessions.create("voxelspark " + name, inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
       org.voxelspark.spark.ProgressListener progress = new org.voxelspark.spark.ProgressListener(name, inv.err(), 2000);
       spark.sparkContext().addSparkListener(progress);
@@ -99,12 +101,13 @@ final class Commands {
         inv.err().println(cohort.describe());
         ParticipantStage.Summary s = ParticipantStage.run(spark, cohort, inv.positionals().get(1),
             kernels(c), c.get(VoxelsparkOptions.BLOCK_SIZE),
-            c.get(VoxelsparkOptions.FAIL_FAST), Version.get(), kinds);
+            c.get(VoxelsparkOptions.FAIL_FAST), Version.get(), kinds, incremental);
         long ok = s.succeededRuns();
         long files = s.runs().stream().mapToLong(r -> r.outputs().size()).sum();
         long blocks = s.runs().stream().mapToLong(RunResult::blocks).sum();
         inv.out().println(name + " stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
-            + " subjects done (" + blocks + " blocks, " + files + " files) in " + s.outputDir());
+            + " subjects done (" + blocks + " blocks, " + files + " files; " + (s.runs().size() - s.keptRuns())
+            + " runs computed now, " + s.keptRuns() + " kept from earlier runs) in " + s.outputDir());
         inv.out().println("  per-run status: " + s.outputDir() + "/" + ParticipantStage.RUNS_TSV);
         for (RunResult r : s.runs()) {
           if (r.nonFiniteVoxels() > 0) {
@@ -177,6 +180,17 @@ final class Commands {
       }
       return r.failed().isEmpty();
     }
+  }
+
+  /** What to compute again in an output that holds results; {@code --prune} needs the whole cohort. */
+  static IncrementalOptions incremental(Config c) {
+    boolean prune = c.get(VoxelsparkOptions.PRUNE);
+    if (prune && !c.get(VoxelsparkOptions.PARTICIPANT_LABEL).isEmpty()) {
+      throw new org.voxelspark.error.UserInputException("command line", VoxelsparkOptions.PRUNE.flagName(),
+          "removes the outputs of subjects not in the input, so it needs the whole cohort: it cannot be combined with "
+              + VoxelsparkOptions.PARTICIPANT_LABEL.flagName());
+    }
+    return new IncrementalOptions(c.get(VoxelsparkOptions.REPROCESS), prune);
   }
 
   /** The participant kernels from the options; an empty or inverted ALFF or band-pass band is a user error. */

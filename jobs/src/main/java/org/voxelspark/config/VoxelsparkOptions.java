@@ -6,6 +6,7 @@ import org.voxelspark.dti.TensorComponent;
 import org.voxelspark.dti.TensorConventions;
 import org.voxelspark.dti.TensorFitMethod;
 import org.voxelspark.reho.AlffConvention;
+import org.voxelspark.ops.ReprocessMode;
 import org.voxelspark.reho.AlffKernel;
 import org.voxelspark.reho.Neighbourhood;
 import org.voxelspark.reho.RehoPreset;
@@ -75,6 +76,12 @@ public final class VoxelsparkOptions {
       "stop at the first subject that fails instead of recording it and going on");
   public static final OptionSpec<Boolean> REPORTS = OptionSpec.ofSwitch("reports",
       "write an HTML report page per subject (sub-<label>.html) after the maps; --no-reports to skip", true);
+  public static final OptionSpec<ReprocessMode> REPROCESS = OptionSpec.ofEnum("reprocess",
+      "which runs to compute when the output already holds results: only new or changed ones (inputs' content, settings, "
+          + "version, missing outputs), or all", ReprocessMode.class, ReprocessMode.CHANGED);
+  public static final OptionSpec<Boolean> PRUNE = OptionSpec.ofFlag("prune",
+      "remove the outputs of subjects and runs that are no longer in the input (needs the whole cohort: "
+          + "not with --participant-label)");
   public static final OptionSpec<Integer> N_CPUS = OptionSpec.ofInt("n-cpus",
       "cores for the embedded local mode (0 = all); ignored when a Spark --master is given after --", 0, 0, 4096);
 
@@ -151,7 +158,7 @@ public final class VoxelsparkOptions {
   public static final List<OptionSpec<?>> PARTICIPANT =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, DTI_CONVENTIONS, DTI_TENSOR_ORDER,
           REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ, ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS,
-          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS);
+          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, REPROCESS, PRUNE, N_CPUS);
   /** Options of {@code report}. */
   public static final List<OptionSpec<?>> REPORT = List.of(N_CPUS);
   /** Options of {@code validate}. */
@@ -170,7 +177,7 @@ public final class VoxelsparkOptions {
   public static final List<OptionSpec<?>> ALL =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, DTI_CONVENTIONS, DTI_TENSOR_ORDER,
           REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ, ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS,
-          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS, METRIC,
+          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, REPROCESS, PRUNE, N_CPUS, METRIC,
           MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
           HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,

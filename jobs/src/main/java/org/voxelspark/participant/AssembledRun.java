@@ -23,6 +23,11 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
     return !problems.isEmpty();
   }
 
+  /** The same values for another task (the run with its outputs directed to a staging directory). */
+  public AssembledRun withTask(RunTask other) {
+    return new AssembledRun(other, header, channels, values, problems, errorClass, blocks, nonFiniteVoxels);
+  }
+
   /** Channels {@code c .. c+count−1} as {@code count} volumes, volume-major, i fastest. */
   public float[] channels(int c, int count) {
     int voxels = values.length / channels;

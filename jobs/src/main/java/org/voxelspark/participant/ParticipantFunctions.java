@@ -15,6 +15,7 @@ import org.voxelspark.io.SerializableConfiguration;
 import org.voxelspark.kernel.BlockKernel;
 import org.voxelspark.nifti.NiftiHeader;
 import org.voxelspark.nifti.NiftiImage;
+import org.voxelspark.ops.RunCommitter;
 import scala.Tuple2;
 
 /**
@@ -118,26 +119,33 @@ public final class ParticipantFunctions {
   }
 
   /**
-   * Writes each assembled run's maps and voxel-table file ({@link ParticipantOutputs}); returns what
-   * was written or why the run failed.
+   * Writes each assembled run's maps and voxel-table file ({@link ParticipantOutputs}) and commits
+   * the run in the run manifest; returns what was written or why the run failed.
    *
    * @param outputRoot the derivatives dataset's root
    * @param blockSize edge of the blocks the voxel table's {@code block_id} refers to
+   * @param committer writes a run's files into a staging directory, renames them into place and
+   *     then commits its manifest entry ({@link RunCommitter}), so a run's outputs appear complete
+   *     or not at all
    */
   public static JavaRDD<RunResult> write(JavaRDD<AssembledRun> runs, KernelFactory kernels, SerializableConfiguration conf,
-      String softwareVersion, String outputRoot, int blockSize) {
-    return runs.map(writeOutputs(kernels, conf, softwareVersion, outputRoot, blockSize));
+      String softwareVersion, String outputRoot, int blockSize, RunCommitter committer) {
+    return runs.map(writeOutputs(kernels, conf, softwareVersion, outputRoot, blockSize, committer));
   }
 
   private static Function<AssembledRun, RunResult> writeOutputs(KernelFactory kernels, SerializableConfiguration conf,
-      String version, String outputRoot, int blockSize) {
+      String version, String outputRoot, int blockSize, RunCommitter committer) {
     return run -> {
       if (run.failed()) {
         return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0, 0);
       }
       try {
-        return new RunResult(run.task(), ParticipantOutputs.write(run, kernels, conf.get(), version, outputRoot, blockSize),
-            List.of(), null, run.blocks(), run.nonFiniteVoxels());
+        // atomic, resumable outputs (org.voxelspark.ops): written under a staging root that mirrors
+        // the output root, renamed into place, then committed in the run manifest
+        List<String> outputs = committer.writeAndCommit(run.task(), run.blocks(), run.nonFiniteVoxels(), conf.get(),
+            (staged, stagedRoot) -> ParticipantOutputs.write(run.withTask(staged), kernels, conf.get(), version, stagedRoot,
+                blockSize));
+        return new RunResult(run.task(), outputs, List.of(), null, run.blocks(), run.nonFiniteVoxels());
       } catch (UserInputException e) {
         return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks(), 0);
       }

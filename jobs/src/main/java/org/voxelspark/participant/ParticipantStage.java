@@ -20,6 +20,8 @@ import org.voxelspark.cohort.Subject;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.io.HadoopFiles;
 import org.voxelspark.io.SerializableConfiguration;
+import org.voxelspark.ops.IncrementalOptions;
+import org.voxelspark.ops.IncrementalRun;
 
 /**
  * The participant stage (BIDS-App level {@code participant}): every run of every valid subject →
@@ -47,11 +49,20 @@ public final class ParticipantStage {
 
   private ParticipantStage() {}
 
+  private static final java.util.Comparator<RunResult> BY_RUN =
+      (a, b) -> (a.task().subjectKey() + a.task().name()).compareTo(b.task().subjectKey() + b.task().name());
+
   /** One failed subject or run. */
   public record Failure(String subject, String stage, String errorClass, String message) {}
 
-  /** What the stage did. */
-  public record Summary(int subjects, List<RunResult> runs, List<Failure> failures, String outputDir) {
+  /**
+   * What the stage did.
+   *
+   * @param runs every committed run in the output (computed now or kept from an earlier run) and
+   *     every run that failed now
+   * @param keptRuns how many runs of the input were kept from an earlier run (not computed)
+   */
+  public record Summary(int subjects, List<RunResult> runs, List<Failure> failures, String outputDir, int keptRuns) {
     public long succeededRuns() {
       return runs.stream().filter(RunResult::succeeded).count();
     }
@@ -71,6 +82,15 @@ public final class ParticipantStage {
   /** As {@link #run(SparkSession, Cohort, String, KernelFactory, int, boolean, String)}, for the runs of {@code kinds} only. */
   public static Summary run(SparkSession spark, Cohort cohort, String outputDir, KernelFactory kernels, int blockSize,
       boolean failFast, String version, java.util.Set<RunKind> kinds) {
+    return run(spark, cohort, outputDir, kernels, blockSize, failFast, version, kinds, IncrementalOptions.defaults());
+  }
+
+  /**
+   * As {@link #run(SparkSession, Cohort, String, KernelFactory, int, boolean, String, java.util.Set)},
+   * with the choice of what to compute again in an output that already holds results.
+   */
+  public static Summary run(SparkSession spark, Cohort cohort, String outputDir, KernelFactory kernels, int blockSize,
+      boolean failFast, String version, java.util.Set<RunKind> kinds, IncrementalOptions incrementalOptions) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String out = HadoopFiles.qualify(outputDir, hadoop).toString();
     HadoopFiles.requireWritableDirectory(out, hadoop);
@@ -86,8 +106,14 @@ public final class ParticipantStage {
       throw new UserInputException(all);
     }
     List<RunTask> tasks = tasks(cohort, out).stream().filter(t -> kinds.contains(t.kind())).toList();
-    LOG.info("participant stage: {} runs of {} subjects ({} with input problems), blocks of {}^3 voxels, output {}",
-        tasks.size(), cohort.validSubjects().size(), cohort.invalidSubjects().size(), blockSize, out);
+    // Incremental runs (org.voxelspark.ops.IncrementalRun, docs/outputs.md "Run manifest"): only
+    // new or changed runs are computed; the others' rows are carried over into the tables.
+    IncrementalRun incremental = IncrementalRun.start(spark, cohort, out, tasks, kernels, version, blockSize, kinds,
+        incrementalOptions);
+    tasks = incremental.toCompute();
+    LOG.info("participant stage: {} runs to compute ({} kept) of {} subjects ({} with input problems), blocks of {}^3 voxels, "
+        + "output {}", tasks.size(), incremental.keptRuns(), cohort.validSubjects().size(), cohort.invalidSubjects().size(),
+        blockSize, out);
     writeDatasetDescription(out, cohort, hadoop, version);
     List<RunResult> results = new ArrayList<>();
     if (!tasks.isEmpty()) {
@@ -98,8 +124,14 @@ public final class ParticipantStage {
       int partitions = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism()));
       JavaRDD<AssembledRun> assembled = ParticipantFunctions.assemble(
           ParticipantFunctions.computeBlocks(runs, kernels, blockSize, conf, failFast), partitions, conf);
-      results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize).collect());
-      results.sort((a, b) -> (a.task().subjectKey() + a.task().name()).compareTo(b.task().subjectKey() + b.task().name()));
+      incremental.annotateJobs(jsc); // totals for the progress line
+      try {
+        results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize, incremental.committer())
+            .collect());
+      } finally {
+        incremental.finish(jsc);
+      }
+      results.sort(BY_RUN);
       LOG.info("participant stage: {} of {} runs done in {} s", results.stream().filter(RunResult::succeeded).count(),
           results.size(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
@@ -109,8 +141,10 @@ public final class ParticipantStage {
             r.errorClass(), p.render()));
       }
     }
+    results.addAll(incremental.carriedOver());
+    results.sort(BY_RUN);
     writeTables(out, results, failures, hadoop);
-    return new Summary(cohort.subjects().size(), List.copyOf(results), List.copyOf(failures), out);
+    return new Summary(cohort.subjects().size(), List.copyOf(results), List.copyOf(failures), out, incremental.keptRuns());
   }
 
   /** One task per run of every valid subject, with its output directory. */

@@ -64,6 +64,9 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.report.ReportRecords.QcResult.class,
     org.voxelspark.report.ReportRecords.SubjectEntry.class,
     org.voxelspark.report.ReportRecords.PageResult.class,
+    org.voxelspark.ops.InputHashing.Request.class,
+    org.voxelspark.ops.InputHashing.Result.class,
+    org.voxelspark.ops.PendingRuns.class,
   };
 
   /**
