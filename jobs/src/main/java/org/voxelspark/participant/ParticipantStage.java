@@ -169,7 +169,7 @@ public final class ParticipantStage {
     d.put("Name", "voxelspark derivatives");
     d.put("BIDSVersion", "1.8.0");
     d.put("DatasetType", "derivative");
-    d.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));
+    d.put("GeneratedBy", List.of(ParticipantOutputs.generatedBy(version)));
     d.put("SourceDatasets", List.of(Map.of("URL", cohort.root())));
     try {
       HadoopFiles.writeText(new Path(out, "dataset_description.json").toString(), conf, JSON.writeValueAsString(d) + "\n");
