@@ -261,8 +261,10 @@ public final class NiftiReader {
 
   /**
    * Reads a whole uncompressed, single-file {@code .nii} by positioned reads, one z-slab of every
-   * volume at a time ({@link #readSlab}): the way voxelspark reads an uncompressed input through a
-   * file system where a stream is a series of remote requests (HDFS). The result equals
+   * volume at a time (the reads of {@link #readSlab}): the way voxelspark reads an uncompressed input
+   * through a file system where a stream is a series of remote requests (HDFS). Values are converted
+   * straight into the image (volume-major), or through one slab and a tiled transposition
+   * (voxel-major). The result equals
    * {@link #read(InputStream, String, VoxelLayout, long)} of the same file, value for value.
    *
    * <p>Slabs hold {@code ⌊slabBytes / (4·nx·ny·nt)⌋} planes (at least one), so the conversion
@@ -304,16 +306,38 @@ public final class NiftiReader {
       }
       float[] out = new float[(int) total];
       int planesPerSlab = (int) Math.max(1, Math.min(h.nz(), slabBytes / (4 * plane * nt)));
+      int bpv = h.datatype().bytesPerVoxel();
+      byte[] buf = new byte[(int) Math.max(1, Math.min(plane * planesPerSlab, CHUNK_BYTES / bpv)) * bpv];
+      ByteBuffer bb = ByteBuffer.wrap(buf).order(h.byteOrder());
+      // file order is volume-major: a volume-major image is converted in place; a voxel-major one
+      // through a volume-major slab, transposed in tiles so each voxel's values are written together
+      Converter whole = new Converter(h, VoxelLayout.VOLUME_MAJOR, volume, nt);
+      float[] staging = layout == VoxelLayout.VOXEL_MAJOR ? new float[(int) (plane * planesPerSlab * nt)] : null;
       for (int z0 = 0; z0 < h.nz(); z0 += planesPerSlab) {
         int z1 = Math.min(h.nz(), z0 + planesPerSlab);
-        float[] slab = readSlab(src, h, z0, z1, layout);
-        int slabVoxels = (int) (plane * (z1 - z0));
-        if (layout == VoxelLayout.VOXEL_MAJOR) {
-          // voxels z0·plane .. z1·plane are contiguous in both, each with its nt values
-          System.arraycopy(slab, 0, out, (int) (z0 * plane * nt), slab.length);
-        } else {
-          for (int t = 0; t < nt; t++) {
-            System.arraycopy(slab, t * slabVoxels, out, (int) (t * volume + z0 * plane), slabVoxels);
+        long slabVoxels = plane * (z1 - z0);
+        Converter conv = staging == null ? whole : new Converter(h, VoxelLayout.VOLUME_MAJOR, slabVoxels, nt);
+        for (int t = 0; t < nt; t++) {
+          long fileOffset = h.voxOffset() + ((long) t * volume + plane * z0) * bpv;
+          long base = staging == null ? t * volume + plane * z0 : t * slabVoxels;
+          int chunk = buf.length / bpv;
+          for (long done = 0; done < slabVoxels; ) {
+            int n = (int) Math.min(chunk, slabVoxels - done);
+            src.readFully(fileOffset + done * bpv, buf, 0, n * bpv);
+            conv.convert(bb, n, base + done, staging == null ? out : staging);
+            done += n;
+          }
+        }
+        if (staging != null) {
+          int first = (int) (plane * z0);
+          for (int q0 = 0; q0 < slabVoxels; q0 += SCATTER_TILE) {
+            int q1 = (int) Math.min(slabVoxels, q0 + SCATTER_TILE);
+            for (int t = 0; t < nt; t++) {
+              int from = (int) (t * slabVoxels);
+              for (int q = q0; q < q1; q++) {
+                out[(first + q) * nt + t] = staging[from + q];
+              }
+            }
           }
         }
       }

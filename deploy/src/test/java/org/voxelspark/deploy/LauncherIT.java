@@ -165,4 +165,28 @@ class LauncherIT {
       assertTrue(j.stream().noneMatch(e -> e.getName().endsWith("module-info.class")), "no module-info");
     }
   }
+
+  @Test
+  void submitWrapperNeedsSparkHomeAndTheTemplatesCarryTheJvmOptions() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("deploy/bin/voxelspark-submit").toString(), "--master", "local[1]", "--",
+        "version");
+    pb.environment().remove("SPARK_HOME");
+    File err = tmp.resolve("submit-err").toFile();
+    pb.redirectError(err).redirectOutput(tmp.resolve("submit-out").toFile());
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue());
+    assertTrue(Files.readString(err.toPath()).startsWith("voxelspark-submit: SPARK_HOME is not set"), Files.readString(err.toPath()));
+
+    // the cluster templates carry exactly the launchers' JVM options for the driver and the executors
+    String opens = String.join(" ", StandaloneCluster.jvmOpens(ROOT));
+    for (String template : new String[] {"conf/spark-defaults.conf.template", "conf/spark-defaults-yarn.conf.template"}) {
+      List<String> lines = Files.readAllLines(ROOT.resolve(template));
+      for (String key : new String[] {"spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"}) {
+        String line = lines.stream().filter(l -> l.startsWith(key + " ")).findFirst().orElseThrow(() -> new AssertionError(key));
+        assertEquals(opens, line.substring(key.length()).trim(), template + " " + key);
+      }
+      assertTrue(lines.contains("spark.kryo.registrator             org.voxelspark.spark.VoxelsparkKryoRegistrator"), template);
+    }
+  }
 }
