@@ -140,6 +140,7 @@ public final class IncrementalRun {
    */
   public static IncrementalRun start(SparkSession spark, Cohort cohort, String out, List<RunTask> tasks, KernelFactory kernels,
       String version, int blockSize, Set<RunKind> kinds, IncrementalOptions options) {
+    long started0 = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     RunManifest manifest = RunManifest.load(out, conf);
     deleteRecursively(new Path(out, RunManifest.STAGING_DIR), conf);
@@ -321,7 +322,7 @@ public final class IncrementalRun {
     IncrementalRun run = new IncrementalRun(out, conf, manifest, List.copyOf(planned), List.copyOf(compute), carried,
         options.prune() ? List.of() : List.copyOf(gone), uncommitInvalid.size(), prunedRuns, blocks, runsPerSubject.size(),
         committer);
-    LOG.info("run manifest: {}", run.describe());
+    LOG.info("run manifest: {} (planned in {} s)", run.describe(), String.format("%.2f", (System.nanoTime() - started0) / 1e9));
     return run;
   }
 
