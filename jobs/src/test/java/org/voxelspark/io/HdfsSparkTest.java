@@ -144,15 +144,24 @@ class HdfsSparkTest {
     Map<String, byte[]> here = readTree(local.toUri().toString());
     assertEquals(here.keySet(), remote.keySet(), "the same files");
     int maps = 0;
+    int tables = 0;
     for (String f : here.keySet()) {
       if (f.endsWith(".nii.gz") || f.endsWith(".tsv")) {
         assertArrayEquals(here.get(f), remote.get(f), f);
         maps += f.endsWith(".nii.gz") ? 1 : 0;
       } else if (f.endsWith(".json")) {
         assertEquals(withoutInputNames(here.get(f)), withoutInputNames(remote.get(f)), f);
+      } else if (f.endsWith(".parquet")) {
+        // the voxel-table files record their source image's URI: compare their rows
+        assertEquals(spark.read().parquet(local.toUri() + "/" + f).collectAsList(),
+            spark.read().parquet(hdfs + "/derivatives/" + f).collectAsList(), f);
+        tables++;
+      } else {
+        throw new AssertionError("unexpected output " + f);
       }
     }
-    assertEquals(6 * 12, maps);
+    assertEquals(3 * (KERNELS.maps(RunKind.DWI).size() + KERNELS.maps(RunKind.BOLD).size()), maps);
+    assertEquals(6, tables, "one voxel-table file per run");
 
     // the .nii of sub-02 read by slabs through HDFS equals the local .nii.gz read as a stream
     String nii = hdfs + "/data/cohort/sub-02/dwi/sub-02_dwi.nii";
