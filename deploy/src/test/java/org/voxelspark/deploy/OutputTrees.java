@@ -33,9 +33,9 @@ final class OutputTrees {
   }
 
   /**
-   * Asserts that {@code actual} holds exactly the files of {@code expected}: NIfTI maps and TSV
-   * tables byte for byte, JSON (sidecars, manifest entries) equal except for the time a run was
-   * committed. Returns the number of NIfTI maps compared.
+   * Asserts that {@code actual} holds exactly the files of {@code expected}: NIfTI maps, TSV tables
+   * and the voxel tables' Parquet files byte for byte, JSON (sidecars, manifest entries) equal
+   * except for the time a run was committed. Returns the number of NIfTI maps compared.
    */
   static int assertSame(Path expected, Path actual) throws IOException {
     Map<String, Path> e = files(expected);

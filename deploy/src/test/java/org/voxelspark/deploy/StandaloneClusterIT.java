@@ -99,7 +99,7 @@ class StandaloneClusterIT {
     assertTrue(r.out().contains("participant stage: 16 of 16 runs of 8 subjects done"), r.out());
     assertTrue(r.err().contains("participant: read + blocks 16/16 tasks"), "progress line: " + r.err());
     assertTrue(r.err().contains("16 subjects") || r.err().contains("8/8 subjects"), "subjects in the progress line: " + r.err());
-    assertEquals(16 * 12, OutputTrees.assertSame(localOut, out), "every map of the 16 runs compared");
+    assertTrue(OutputTrees.assertSame(localOut, out) >= 16 * 12, "every map of the 16 runs compared");
   }
 
   @Test
@@ -128,7 +128,7 @@ class StandaloneClusterIT {
     r.err().lines().filter(l -> l.contains("Lost") || l.contains("participant:")).forEach(System.out::println);
     assertTrue(r.err().contains("Lost executor"), "the driver saw the executor go: " + r.err());
     assertTrue(r.out().contains("participant stage: 16 of 16 runs of 8 subjects done"), r.out());
-    assertEquals(16 * 12, OutputTrees.assertSame(localOut, out));
+    assertTrue(OutputTrees.assertSame(localOut, out) >= 16 * 12);
   }
 
   /** Waits for an executor of a new application to run a task of stage 1 (read + blocks), then SIGKILLs it by PID. */
