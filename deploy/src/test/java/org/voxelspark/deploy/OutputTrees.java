@@ -45,6 +45,8 @@ final class OutputTrees {
     for (String f : e.keySet()) {
       if (f.endsWith(".json")) {
         assertEquals(withoutCommitTime(e.get(f)), withoutCommitTime(a.get(f)), f);
+      } else if (f.endsWith(".parquet")) {
+        assertSameParquet(e.get(f), a.get(f));
       } else {
         assertArrayEquals(Files.readAllBytes(e.get(f)), Files.readAllBytes(a.get(f)), f);
         maps += f.endsWith(".nii.gz") ? 1 : 0;
@@ -53,6 +55,43 @@ final class OutputTrees {
     assertTrue(a.keySet().stream().noneMatch(f -> f.contains("/._tmp") || f.startsWith("._tmp") || f.endsWith(".crc")
         || f.startsWith(".voxelspark/staging")), "no temporary, checksum or staging file left in " + actual);
     return maps;
+  }
+
+  /**
+   * Two Parquet files hold the same rows written the same way: the bytes before the footer (every
+   * data page) are identical, and the footers have the same schema, row groups, row count and
+   * key-value metadata. The footers themselves are not compared byte for byte: parquet-mr lists a
+   * column chunk's encodings from a hash set, whose order changes from one JVM to the next.
+   */
+  static void assertSameParquet(Path expected, Path actual) throws IOException {
+    byte[] e = Files.readAllBytes(expected);
+    byte[] a = Files.readAllBytes(actual);
+    int eData = e.length - 8 - footerLength(e);
+    int aData = a.length - 8 - footerLength(a);
+    assertEquals(eData, aData, actual + ": data size");
+    assertArrayEquals(java.util.Arrays.copyOf(e, eData), java.util.Arrays.copyOf(a, aData), actual + ": data pages");
+    org.apache.parquet.hadoop.metadata.ParquetMetadata fe = footer(expected);
+    org.apache.parquet.hadoop.metadata.ParquetMetadata fa = footer(actual);
+    assertEquals(fe.getFileMetaData().getSchema(), fa.getFileMetaData().getSchema(), actual + ": schema");
+    assertEquals(fe.getFileMetaData().getKeyValueMetaData(), fa.getFileMetaData().getKeyValueMetaData(), actual + ": metadata");
+    assertEquals(fe.getBlocks().size(), fa.getBlocks().size(), actual + ": row groups");
+    for (int b = 0; b < fe.getBlocks().size(); b++) {
+      assertEquals(fe.getBlocks().get(b).getRowCount(), fa.getBlocks().get(b).getRowCount(), actual + ": rows of group " + b);
+    }
+  }
+
+  private static int footerLength(byte[] file) {
+    int n = file.length;
+    assertEquals("PAR1", new String(file, n - 4, 4, java.nio.charset.StandardCharsets.US_ASCII), "a Parquet file");
+    return (file[n - 8] & 0xff) | (file[n - 7] & 0xff) << 8 | (file[n - 6] & 0xff) << 16 | (file[n - 5] & 0xff) << 24;
+  }
+
+  private static org.apache.parquet.hadoop.metadata.ParquetMetadata footer(Path p) throws IOException {
+    try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(p.toUri()),
+            new org.apache.hadoop.conf.Configuration()))) {
+      return r.getFooter();
+    }
   }
 
   private static JsonNode withoutCommitTime(Path p) throws IOException {
