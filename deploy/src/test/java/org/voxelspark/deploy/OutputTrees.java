@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -33,20 +35,27 @@ final class OutputTrees {
   }
 
   /**
-   * Asserts that {@code actual} holds exactly the files of {@code expected}: NIfTI maps, TSV tables
-   * and the voxel tables' Parquet files byte for byte, JSON (sidecars, manifest entries) equal
-   * except for the time a run was committed. Returns the number of NIfTI maps compared.
+   * Asserts that {@code actual} holds exactly the files of {@code expected}, with the same content up
+   * to the output directory's own path (the group stage's tables name the maps they read, under
+   * each output directory): NIfTI maps byte for byte; TSV tables as text, byte for byte once
+   * {@code actual}'s path is replaced by {@code expected}'s; JSON as values likewise, manifest
+   * entries but for their commit time; Parquet tables row by row, with the same schema, row groups
+   * and metadata ({@link #assertSameParquet}). Returns the number of NIfTI maps compared.
    */
   static int assertSame(Path expected, Path actual) throws IOException {
     Map<String, Path> e = files(expected);
     Map<String, Path> a = files(actual);
     assertEquals(e.keySet(), a.keySet(), "the same files in " + actual + " as in " + expected);
+    String from = actual.toAbsolutePath().toString();
+    String to = expected.toAbsolutePath().toString();
     int maps = 0;
     for (String f : e.keySet()) {
       if (f.endsWith(".json")) {
-        assertEquals(withoutCommitTime(e.get(f)), withoutCommitTime(a.get(f)), f);
+        assertEquals(withoutCommitTime(Files.readString(e.get(f))), withoutCommitTime(Files.readString(a.get(f)).replace(from, to)), f);
+      } else if (f.endsWith(".tsv")) {
+        assertEquals(Files.readString(e.get(f)), Files.readString(a.get(f)).replace(from, to), f);
       } else if (f.endsWith(".parquet")) {
-        assertSameParquet(e.get(f), a.get(f));
+        assertSameParquet(e.get(f), a.get(f), from, to);
       } else {
         assertArrayEquals(Files.readAllBytes(e.get(f)), Files.readAllBytes(a.get(f)), f);
         maps += f.endsWith(".nii.gz") ? 1 : 0;
@@ -58,32 +67,45 @@ final class OutputTrees {
   }
 
   /**
-   * Two Parquet files hold the same rows written the same way: the bytes before the footer (every
-   * data page) are identical, and the footers have the same schema, row groups, row count and
-   * key-value metadata. The footers themselves are not compared byte for byte: parquet-mr lists a
-   * column chunk's encodings from a hash set, whose order changes from one JVM to the next.
+   * Two Parquet files hold the same rows (in the same order, every value equal once {@code from}
+   * is replaced by {@code to} in strings) in the same row groups, with the same schema and key-value
+   * metadata. Their bytes are not compared: parquet-mr lists a column chunk's encodings from a hash
+   * set, whose order changes from one JVM to the next.
    */
-  static void assertSameParquet(Path expected, Path actual) throws IOException {
-    byte[] e = Files.readAllBytes(expected);
-    byte[] a = Files.readAllBytes(actual);
-    int eData = e.length - 8 - footerLength(e);
-    int aData = a.length - 8 - footerLength(a);
-    assertEquals(eData, aData, actual + ": data size");
-    assertArrayEquals(java.util.Arrays.copyOf(e, eData), java.util.Arrays.copyOf(a, aData), actual + ": data pages");
+  static void assertSameParquet(Path expected, Path actual, String from, String to) throws IOException {
     org.apache.parquet.hadoop.metadata.ParquetMetadata fe = footer(expected);
     org.apache.parquet.hadoop.metadata.ParquetMetadata fa = footer(actual);
     assertEquals(fe.getFileMetaData().getSchema(), fa.getFileMetaData().getSchema(), actual + ": schema");
-    assertEquals(fe.getFileMetaData().getKeyValueMetaData(), fa.getFileMetaData().getKeyValueMetaData(), actual + ": metadata");
+    Map<String, String> metadata = new TreeMap<>();
+    fa.getFileMetaData().getKeyValueMetaData().forEach((k, v) -> metadata.put(k, v.replace(from, to)));
+    assertEquals(new TreeMap<>(fe.getFileMetaData().getKeyValueMetaData()), metadata, actual + ": metadata");
     assertEquals(fe.getBlocks().size(), fa.getBlocks().size(), actual + ": row groups");
     for (int b = 0; b < fe.getBlocks().size(); b++) {
       assertEquals(fe.getBlocks().get(b).getRowCount(), fa.getBlocks().get(b).getRowCount(), actual + ": rows of group " + b);
     }
+    List<String> re = rows(expected);
+    List<String> ra = rows(actual).stream().map(r -> r.replace(from, to)).toList();
+    assertEquals(re.size(), ra.size(), actual + ": rows");
+    for (int r = 0; r < re.size(); r++) {
+      assertEquals(re.get(r), ra.get(r), actual + ": row " + r);
+    }
   }
 
-  private static int footerLength(byte[] file) {
-    int n = file.length;
-    assertEquals("PAR1", new String(file, n - 4, 4, java.nio.charset.StandardCharsets.US_ASCII), "a Parquet file");
-    return (file[n - 8] & 0xff) | (file[n - 7] & 0xff) << 8 | (file[n - 6] & 0xff) << 16 | (file[n - 5] & 0xff) << 24;
+  /** {@link #assertSameParquet(Path, Path, String, String)} with nothing replaced. */
+  static void assertSameParquet(Path expected, Path actual) throws IOException {
+    assertSameParquet(expected, actual, "", "");
+  }
+
+  private static List<String> rows(Path p) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (org.apache.parquet.hadoop.ParquetReader<org.apache.parquet.example.data.Group> r =
+        org.apache.parquet.hadoop.ParquetReader.builder(new org.apache.parquet.hadoop.example.GroupReadSupport(),
+            new org.apache.hadoop.fs.Path(p.toUri())).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
+      for (org.apache.parquet.example.data.Group g; (g = r.read()) != null; ) {
+        out.add(g.toString());
+      }
+    }
+    return out;
   }
 
   private static org.apache.parquet.hadoop.metadata.ParquetMetadata footer(Path p) throws IOException {
@@ -94,8 +116,8 @@ final class OutputTrees {
     }
   }
 
-  private static JsonNode withoutCommitTime(Path p) throws IOException {
-    JsonNode n = JSON.readTree(p.toFile());
+  private static JsonNode withoutCommitTime(String json) throws IOException {
+    JsonNode n = JSON.readTree(json);
     if (n instanceof ObjectNode o) {
       o.remove("committed");
     }

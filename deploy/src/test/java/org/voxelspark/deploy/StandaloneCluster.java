@@ -155,7 +155,10 @@ final class StandaloneCluster implements AutoCloseable {
     int start = lines.indexOf("VOXELSPARK_JVM_OPENS=(");
     List<String> out = new ArrayList<>();
     for (int i = start + 1; i < lines.size() && !lines.get(i).trim().equals(")"); i++) {
-      out.add(lines.get(i).trim());
+      String option = lines.get(i).trim();
+      if (!option.isEmpty() && !option.startsWith("#")) {
+        out.add(option);
+      }
     }
     if (start < 0 || out.isEmpty()) {
       throw new IllegalStateException("no VOXELSPARK_JVM_OPENS in env.sh");
