@@ -89,6 +89,7 @@ class ResumeIT {
     assertTrue(committed.size() >= 3 && committed.size() < runs, committed.size() + " of " + runs + " runs committed at the kill");
     assertFalse(Files.exists(out.resolve("participant_runs.tsv")), "no cohort table that would say the stage finished");
     assertFalse(Files.exists(out.resolve("failures.tsv")));
+    assertFalse(Files.exists(out.resolve("failures.parquet")));
     Set<String> committedFiles = new HashSet<>();
     Map<String, FileTime> committedTimes = new HashMap<>();
     for (JsonNode e : committed.values()) {

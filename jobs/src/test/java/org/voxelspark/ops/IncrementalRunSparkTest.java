@@ -94,8 +94,8 @@ class IncrementalRunSparkTest {
     try (Stream<Path> s = Files.walk(out)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
         String rel = out.relativize(p).toString();
-        if (!rel.equals(ParticipantStage.RUNS_TSV) && !rel.equals(ParticipantStage.FAILURES_TSV)
-            && !rel.equals("dataset_description.json")) {
+        if (!rel.equals(ParticipantStage.RUNS_TSV) && !rel.equals(org.voxelspark.participant.FailuresTable.TSV)
+            && !rel.equals(org.voxelspark.participant.FailuresTable.PARQUET) && !rel.equals("dataset_description.json")) {
           m.put(rel, Files.getLastModifiedTime(p));
         }
       }
