@@ -179,7 +179,7 @@ class LauncherIT {
     assertTrue(Files.readString(err.toPath()).startsWith("voxelspark-submit: SPARK_HOME is not set"), Files.readString(err.toPath()));
 
     // the cluster templates carry exactly the launchers' JVM options for the driver and the executors
-    String opens = String.join(" ", StandaloneCluster.jvmOpens(ROOT));
+    String opens = "-Djava.awt.headless=true " + String.join(" ", StandaloneCluster.jvmOpens(ROOT));
     for (String template : new String[] {"conf/spark-defaults.conf.template", "conf/spark-defaults-yarn.conf.template"}) {
       List<String> lines = Files.readAllLines(ROOT.resolve(template));
       for (String key : new String[] {"spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"}) {

@@ -37,7 +37,7 @@ final class OutputTrees {
   /**
    * Asserts that {@code actual} holds exactly the files of {@code expected}, with the same content up
    * to the output directory's own path (the group stage's tables name the maps they read, under
-   * each output directory): NIfTI maps byte for byte; TSV tables as text, byte for byte once
+   * each output directory): NIfTI maps byte for byte; TSV tables and HTML pages as text, byte for byte once
    * {@code actual}'s path is replaced by {@code expected}'s; JSON as values likewise, manifest
    * entries but for their commit time; Parquet tables row by row, with the same schema, row groups
    * and metadata ({@link #assertSameParquet}). Returns the number of NIfTI maps compared.
@@ -52,7 +52,7 @@ final class OutputTrees {
     for (String f : e.keySet()) {
       if (f.endsWith(".json")) {
         assertEquals(withoutCommitTime(Files.readString(e.get(f))), withoutCommitTime(Files.readString(a.get(f)).replace(from, to)), f);
-      } else if (f.endsWith(".tsv")) {
+      } else if (f.endsWith(".tsv") || f.endsWith(".html")) {
         assertEquals(Files.readString(e.get(f)), Files.readString(a.get(f)).replace(from, to), f);
       } else if (f.endsWith(".parquet")) {
         assertSameParquet(e.get(f), a.get(f), from, to);

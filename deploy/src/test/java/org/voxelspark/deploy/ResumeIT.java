@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run complete (its files present with the sizes its manifest entry records, equal to a clean run's),
  * no visible file of an uncommitted run except, at most, the one being moved into place at the kill.
  * The next run computes only the runs without an entry, leaves the committed ones untouched, and
- * ends with exactly the outputs of an uninterrupted run.
+ * ends with exactly the outputs of an uninterrupted run; the run after that, with nothing changed,
+ * writes no per-run file and no report page.
  */
 class ResumeIT {
   private static final Path ROOT = Path.of(System.getProperty("voxelspark.repo.root", "..")).toAbsolutePath().normalize();
@@ -129,6 +130,22 @@ class ResumeIT {
       assertEquals(f.getValue(), Files.getLastModifiedTime(out.resolve(f.getKey())), f.getKey() + " was not written again");
     }
     assertTrue(OutputTrees.assertSame(reference, out) >= runs * 12, "the resumed output equals an uninterrupted run's");
+
+    // and the night after, with nothing changed: nothing computed, not even the report pages
+    Map<String, FileTime> before = new HashMap<>();
+    for (String f : OutputTrees.files(out).keySet()) {
+      before.put(f, Files.getLastModifiedTime(out.resolve(f)));
+    }
+    assertEquals(0, runToEnd(voxelspark(tmp.resolve("logs-unchanged"), stage)));
+    String unchanged = Files.readString(tmp.resolve("logs-unchanged/stdout"));
+    assertTrue(unchanged.contains("0 runs computed now, " + runs + " kept from earlier runs"), unchanged);
+    assertTrue(unchanged.contains("reports: unchanged"), unchanged);
+    for (Map.Entry<String, FileTime> f : before.entrySet()) {
+      String name = f.getKey();
+      if (!name.equals("participant_runs.tsv") && !name.startsWith("failures.") && !name.equals("dataset_description.json")) {
+        assertEquals(f.getValue(), Files.getLastModifiedTime(out.resolve(name)), name + " was not written again");
+      }
+    }
   }
 
   /** The committed manifest entries of an output directory. */

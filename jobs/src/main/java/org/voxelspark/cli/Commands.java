@@ -106,7 +106,7 @@ final class Commands {
         long files = s.runs().stream().mapToLong(r -> r.outputs().size()).sum();
         long blocks = s.runs().stream().mapToLong(RunResult::blocks).sum();
         inv.out().println(name + " stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
-            + " subjects done (" + blocks + " blocks, " + files + " files; " + (s.runs().size() - s.keptRuns())
+            + " subjects done (" + blocks + " blocks, " + files + " files; " + s.computedRuns()
             + " runs computed now, " + s.keptRuns() + " kept from earlier runs) in " + s.outputDir());
         inv.out().println("  per-run status: " + s.outputDir() + "/" + ParticipantStage.RUNS_TSV);
         for (RunResult r : s.runs()) {
@@ -115,7 +115,13 @@ final class Commands {
                 + " voxel(s) with a NaN or infinite sample were left out of the brain mask of " + r.task().name());
           }
         }
-        boolean pagesFailed = c.get(VoxelsparkOptions.REPORTS) && !Report.write(spark, s.outputDir(), inv);
+        // incremental runs: the pages are drawn from every committed run, so they change only when a
+        // run was computed now (or failed: a failure is on its page); otherwise they are kept
+        boolean pagesCurrent = s.computedRuns() == 0 && s.failures().isEmpty() && reportPagesPresent(s, spark.sparkContext().hadoopConfiguration());
+        if (c.get(VoxelsparkOptions.REPORTS) && pagesCurrent) {
+          inv.out().println("  reports: unchanged (no run computed now)");
+        }
+        boolean pagesFailed = c.get(VoxelsparkOptions.REPORTS) && !pagesCurrent && !Report.write(spark, s.outputDir(), inv);
         if (!s.failures().isEmpty()) {
           for (ParticipantStage.Failure f : s.failures()) {
             inv.err().println("error: " + f.subject() + " (" + f.stage() + "): " + f.message());
@@ -179,6 +185,22 @@ final class Commands {
         inv.err().println("error: report page of " + f.subject() + " not written: " + f.problem());
       }
       return r.failed().isEmpty();
+    }
+  }
+
+  /** True when every subject of the output's runs has its report page. */
+  static boolean reportPagesPresent(ParticipantStage.Summary s, Configuration conf) {
+    try {
+      for (String subject : s.runs().stream().map(r -> r.task().subjectKey()).distinct().toList()) {
+        org.apache.hadoop.fs.Path page = new org.apache.hadoop.fs.Path(s.outputDir(),
+            org.voxelspark.report.SubjectPage.fileName(subject));
+        if (!page.getFileSystem(conf).exists(page)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 

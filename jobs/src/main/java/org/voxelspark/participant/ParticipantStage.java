@@ -61,8 +61,10 @@ public final class ParticipantStage {
    * @param runs every committed run in the output (computed now or kept from an earlier run) and
    *     every run that failed now
    * @param keptRuns how many runs of the input were kept from an earlier run (not computed)
+   * @param computedRuns how many runs were computed now (succeeded or failed)
    */
-  public record Summary(int subjects, List<RunResult> runs, List<Failure> failures, String outputDir, int keptRuns) {
+  public record Summary(int subjects, List<RunResult> runs, List<Failure> failures, String outputDir, int keptRuns,
+      int computedRuns) {
     public long succeededRuns() {
       return runs.stream().filter(RunResult::succeeded).count();
     }
@@ -141,10 +143,12 @@ public final class ParticipantStage {
             r.errorClass(), p.render()));
       }
     }
+    int computed = results.size();
     results.addAll(incremental.carriedOver());
     results.sort(BY_RUN);
     writeTables(out, results, failures, hadoop);
-    return new Summary(cohort.subjects().size(), List.copyOf(results), List.copyOf(failures), out, incremental.keptRuns());
+    return new Summary(cohort.subjects().size(), List.copyOf(results), List.copyOf(failures), out, incremental.keptRuns(),
+        computed);
   }
 
   /** One task per run of every valid subject, with its output directory. */
