@@ -271,7 +271,12 @@ final class Commands {
         Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
         inv.err().println(cohort.describe());
         org.voxelspark.group.GroupStage.Summary s = org.voxelspark.group.GroupStage.run(spark, cohort, inv.positionals().get(1),
-            settings, Version.get(), c.get(VoxelsparkOptions.REPORTS));
+            settings, Version.get(), c.get(VoxelsparkOptions.REPORTS), c.get(VoxelsparkOptions.REPROCESS));
+        if (s.unchanged()) {
+          inv.out().println("group stage: " + settings.metric() + " unchanged since the last run (same participant outputs,"
+              + " table rows and settings); nothing recomputed (--reprocess all to force)");
+          return Main.OK;
+        }
         org.voxelspark.group.GroupStage.Result r = s.result();
         inv.out().println("group stage: " + settings.metric() + " of " + r.design().subjects() + " subjects, " + r.voxels()
             + " voxels, " + r.shufflings().size() + " shufflings; " + s.outputs().size() + " files in "
