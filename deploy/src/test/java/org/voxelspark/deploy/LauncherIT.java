@@ -59,7 +59,7 @@ class LauncherIT {
     assertEquals(0, participant.code(), participant.err());
     assertTrue(participant.out().contains("participant stage: 56 of 56 runs of 28 subjects done"), participant.out());
     assertTrue(participant.err().contains("--block-size             = 8"), "effective configuration logged: " + participant.err());
-    assertTrue(participant.err().contains("participant: read + blocks 56/56 tasks"), "progress shown: " + participant.err());
+    assertTrue(participant.err().contains("participant: read + blocks + write 56/56 tasks"), "progress shown: " + participant.err());
     assertFalse(participant.err().contains("WARN  org.apache.spark") || participant.err().contains(" INFO  org.apache"),
         "Spark's own logging is quiet: " + participant.err());
     for (String f : new String[] {"dataset_description.json", "failures.tsv", "participant_runs.tsv",

@@ -104,7 +104,7 @@ class StandaloneClusterIT {
         + " --class org.voxelspark.cli.Main"), "the wrapper shows the spark-submit command: " + r.err());
     assertTrue(r.err().contains("spark.kryo.registrator=org.voxelspark.spark.VoxelsparkKryoRegistrator"), r.err());
     assertTrue(r.out().contains("participant stage: 16 of 16 runs of 8 subjects done"), r.out());
-    assertTrue(r.err().contains("participant: read + blocks 16/16 tasks"), "progress line: " + r.err());
+    assertTrue(r.err().contains("participant: read + blocks + write 16/16 tasks"), "progress line: " + r.err());
     assertTrue(r.err().contains("16 subjects") || r.err().contains("8/8 subjects"), "subjects in the progress line: " + r.err());
     assertTrue(OutputTrees.assertSame(localOut, out) >= 16 * 12, "every map of the 16 runs compared");
   }
@@ -138,7 +138,7 @@ class StandaloneClusterIT {
     assertTrue(OutputTrees.assertSame(localOut, out) >= 16 * 12);
   }
 
-  /** Waits for an executor of a new application to run a task of stage 1 (read + blocks), then SIGKILLs it by PID. */
+  /** Waits for an executor of a new application to run a task of the participant stage's read + blocks + write stage, then SIGKILLs it by PID. */
   private static void killOneExecutorInTheBlockStage(Set<String> earlierApps, AtomicReference<String> killed)
       throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);

@@ -22,11 +22,13 @@ import scala.Tuple2;
  * The Spark wiring of the participant stage, as static functions whose closures are built in
  * factories so they capture only their parameters.
  *
- * <p>Flow: one task per run reads the image on its executor (never on the driver), cuts it into
- * blocks with the kernel's halo, and runs the kernel block by block; only the (much smaller) kernel
- * outputs are shuffled, grouped by run, and reassembled into whole volumes. A run whose input is
- * wrong, or whose processing throws, becomes a failure record instead of failing the job — unless
- * {@code failFast} is set.
+ * <p>Flow ({@link #computeRuns}): one task per run reads the image on its executor (never on the
+ * driver), cuts it into blocks with the kernel's halo, runs the kernel block by block, reassembles
+ * the block cores into whole volumes in the same task, and writes ({@link #write}, fused into the
+ * same Spark stage): nothing is shuffled. {@link #computeBlocks} and {@link #assemble} are the same
+ * computation with the blocks as Spark records and a shuffle by run, for block-level processing.
+ * A run whose input is wrong, or whose processing throws, becomes a failure record instead of failing
+ * the job — unless {@code failFast} is set.
  */
 public final class ParticipantFunctions {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParticipantFunctions.class);
@@ -45,28 +47,111 @@ public final class ParticipantFunctions {
     return blocks.groupByKey(partitions).map(reassemble(conf));
   }
 
+  /** Receives the kernel's output for one block's core. */
+  @FunctionalInterface
+  interface BlockSink {
+    void accept(Block block, int channels, float[] values);
+  }
+
+  /**
+   * Reads a run, plans its kernel and mask, and computes the kernel block by block (each block's
+   * halo box extracted from the whole series), handing each block's core values to {@code sink}.
+   *
+   * @return the run's header and plan
+   * @throws UserInputException for a problem with the input
+   */
+  static RunPlan computeRun(RunTask task, KernelFactory factory, int blockSize, SerializableConfiguration conf, BlockSink sink,
+      NiftiHeader[] header) {
+    NiftiImage image = HadoopFiles.readNifti(task.nifti(), conf.get(), VoxelLayout.VOXEL_MAJOR);
+    NiftiHeader h = image.header();
+    if (h.datatype().components() != 1) {
+      throw new UserInputException(task.nifti(), "datatype", h.datatype() + " is not a scalar image");
+    }
+    header[0] = h;
+    RunPlan plan = factory.plan(task, image, conf.get());
+    BlockKernel kernel = plan.kernel();
+    int nt = h.nt();
+    BlockGrid grid = BlockGrid.regular(h.nx(), h.ny(), h.nz(), blockSize, blockSize, blockSize, kernel.halo());
+    float[] series = image.data();
+    for (Block b : grid.blocks()) {
+      float[] haloSeries = BlockGrid.extract(series, h.nx(), h.ny(), h.nz(), nt, VoxelLayout.VOXEL_MAJOR, b.halo(),
+          VoxelLayout.VOXEL_MAJOR);
+      float[] values = new float[b.core().voxelCount() * kernel.channels()];
+      boolean[] haloMask = plan.mask() == null ? null : BlockGrid.extractMask(plan.mask(), h.nx(), h.ny(), h.nz(), b.halo());
+      kernel.compute(haloSeries, nt, b.halo(), b.core(), haloMask, values);
+      sink.accept(b, kernel.channels(), values);
+    }
+    return plan;
+  }
+
+  /**
+   * The participant stage's one-stage flow: each run is read, computed block by block and
+   * reassembled in its own task, so no block result is shuffled (the tasks of a cohort are its runs,
+   * in parallel). A run that fails becomes a failed {@link AssembledRun} unless {@code failFast}.
+   *
+   * @param blocksDone counts the blocks computed (the progress line reads it)
+   */
+  public static JavaRDD<AssembledRun> computeRuns(JavaRDD<RunTask> runs, KernelFactory factory, int blockSize,
+      SerializableConfiguration conf, boolean failFast, org.apache.spark.util.LongAccumulator blocksDone) {
+    return runs.map(readComputeAndAssemble(factory, blockSize, conf, failFast, blocksDone));
+  }
+
+  private static Function<RunTask, AssembledRun> readComputeAndAssemble(KernelFactory factory, int blockSize,
+      SerializableConfiguration conf, boolean failFast, org.apache.spark.util.LongAccumulator blocksDone) {
+    return task -> {
+      try {
+        NiftiHeader[] header = new NiftiHeader[1];
+        float[][] whole = new float[1][];
+        int[] channels = new int[1];
+        int[] blocks = new int[1];
+        int[] covered = new int[1];
+        RunPlan plan = computeRun(task, factory, blockSize, conf, (b, c, values) -> {
+          NiftiHeader h = header[0];
+          if (whole[0] == null) {
+            channels[0] = c;
+            whole[0] = new float[(int) h.voxelsPerVolume() * c];
+          }
+          BlockGrid.insert(values, b.core(), b.core(), c, VoxelLayout.VOXEL_MAJOR, whole[0], h.nx(), h.ny(), h.nz(),
+              VoxelLayout.VOXEL_MAJOR);
+          blocks[0]++;
+          covered[0] += b.core().voxelCount();
+        }, header);
+        long voxels = header[0].voxelsPerVolume();
+        if (covered[0] != voxels) {
+          throw new IllegalStateException(task.name() + ": blocks cover " + covered[0] + " of " + voxels + " voxels");
+        }
+        if (blocksDone != null) {
+          blocksDone.add(blocks[0]);
+        }
+        return new AssembledRun(task, header[0], channels[0], whole[0], List.of(), null, blocks[0], plan.nonFiniteVoxels());
+      } catch (UserInputException e) {
+        if (failFast) {
+          throw e;
+        }
+        return new AssembledRun(task, null, 0, null, e.problems(), UserInputException.class.getSimpleName(), 0, 0);
+      } catch (RuntimeException | OutOfMemoryError e) {
+        if (failFast) {
+          throw e;
+        }
+        LOG.error("{} {}: unexpected failure, recorded in failures.tsv (a bug: please report it with this stack trace)",
+            task.subjectKey(), task.nifti(), e);
+        String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return new AssembledRun(task, null, 0, null, List.of(new UserInputException.Problem(task.nifti(), "",
+            "processing failed: " + message)), e.getClass().getName(), 0, 0);
+      }
+    };
+  }
+
   private static PairFlatMapFunction<RunTask, RunTask, BlockResult> readCutAndCompute(KernelFactory factory, int blockSize,
       SerializableConfiguration conf, boolean failFast) {
     return task -> {
       List<Tuple2<RunTask, BlockResult>> out = new ArrayList<>();
       try {
-        NiftiImage image = HadoopFiles.readNifti(task.nifti(), conf.get(), VoxelLayout.VOXEL_MAJOR);
-        NiftiHeader h = image.header();
-        if (h.datatype().components() != 1) {
-          throw new UserInputException(task.nifti(), "datatype", h.datatype() + " is not a scalar image");
-        }
-        RunPlan plan = factory.plan(task, image, conf.get());
-        BlockKernel kernel = plan.kernel();
-        int nt = h.nt();
-        BlockGrid grid = BlockGrid.regular(h.nx(), h.ny(), h.nz(), blockSize, blockSize, blockSize, kernel.halo());
-        float[] series = image.data();
-        for (Block b : grid.blocks()) {
-          float[] haloSeries = BlockGrid.extract(series, h.nx(), h.ny(), h.nz(), nt, VoxelLayout.VOXEL_MAJOR, b.halo(),
-              VoxelLayout.VOXEL_MAJOR);
-          float[] values = new float[b.core().voxelCount() * kernel.channels()];
-          boolean[] haloMask = plan.mask() == null ? null : BlockGrid.extractMask(plan.mask(), h.nx(), h.ny(), h.nz(), b.halo());
-          kernel.compute(haloSeries, nt, b.halo(), b.core(), haloMask, values);
-          out.add(new Tuple2<>(task, new BlockResult(b.id(), b.core(), kernel.channels(), values, List.of(), null,
+        List<BlockResult> computed = new ArrayList<>();
+        RunPlan plan = computeRun(task, factory, blockSize, conf,
+            (b, c, values) -> computed.add(new BlockResult(b.id(), b.core(), c, values, List.of(), null, 0)), new NiftiHeader[1]);
+        for (BlockResult r : computed) { // the run's non-finite count is known once the plan is made
+          out.add(new Tuple2<>(task, new BlockResult(r.blockId(), r.core(), r.channels(), r.values(), List.of(), null,
               plan.nonFiniteVoxels())));
         }
       } catch (UserInputException e) {

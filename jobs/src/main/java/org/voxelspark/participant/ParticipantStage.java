@@ -123,9 +123,9 @@ public final class ParticipantStage {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SerializableConfiguration conf = new SerializableConfiguration(hadoop);
       JavaRDD<RunTask> runs = jsc.parallelize(tasks, tasks.size());
-      int partitions = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism()));
-      JavaRDD<AssembledRun> assembled = ParticipantFunctions.assemble(
-          ParticipantFunctions.computeBlocks(runs, kernels, blockSize, conf, failFast), partitions, conf);
+      // one Spark stage: each run's task reads, computes its blocks, reassembles and writes (no shuffle)
+      JavaRDD<AssembledRun> assembled = ParticipantFunctions.computeRuns(runs, kernels, blockSize, conf, failFast,
+          jsc.sc().longAccumulator(org.voxelspark.spark.ProgressListener.BLOCKS_ACCUMULATOR));
       incremental.annotateJobs(jsc); // totals for the progress line
       try {
         results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize, incremental.committer())

@@ -26,7 +26,7 @@ import org.voxelspark.ops.RunCommitter;
  *   <li>tasks: the stage's tasks done / total (runs in the block stage);
  *   <li>blocks: voxel blocks computed / to compute in the job, when the job says how many
  *       ({@link IncrementalRun#BLOCKS_TOTAL_PROPERTY}); a block is counted when the task that computed
- *       it ends (its shuffle records);
+ *       it ends ({@link #BLOCKS_ACCUMULATOR}, or its shuffle records where blocks are shuffled);
  *   <li>subjects: subjects whose every run to compute is written and committed / subjects to compute
  *       ({@link IncrementalRun#SUBJECTS_TOTAL_PROPERTY}, from the {@link RunCommitter#SUBJECTS_ACCUMULATOR}
  *       updates);
@@ -88,6 +88,10 @@ public final class ProgressListener extends SparkListener {
       blocks.put(partition, event.taskMetrics().shuffleWriteMetrics().recordsWritten());
     }
     for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(event.taskInfo().accumulables())) {
+      if (a.name().isDefined() && a.name().get().equals(BLOCKS_ACCUMULATOR) && a.update().isDefined()
+          && a.update().get() instanceof Long n) {
+        blocks.put(partition, n);
+      }
       if (a.name().isDefined() && a.name().get().equals(RunCommitter.SUBJECTS_ACCUMULATOR) && a.update().isDefined()
           && a.update().get() instanceof List<?> l) {
         commits.put(partition, List.copyOf(l));
@@ -149,15 +153,22 @@ public final class ProgressListener extends SparkListener {
     return v == null ? -1 : Long.parseLong(v);
   }
 
-  static final String BLOCK_STAGE = "read + blocks";
+  /** The participant stage's one stage: read, blocks computed, reassembled and written, run by run. */
+  static final String BLOCK_STAGE = "read + blocks + write";
 
-  /** Spark names stages after the call site; voxelspark's are the block computation, the writing, and named ones. */
+  /**
+   * Name of the accumulator of blocks computed ({@link org.voxelspark.participant.ParticipantFunctions#computeRuns}),
+   * counted when the task that computed them ends.
+   */
+  public static final String BLOCKS_ACCUMULATOR = "voxelspark.progress.blocks";
+
+  /** Spark names stages after the call site; voxelspark's are the participant runs, block computations and named ones. */
   private static String describe(String sparkName) {
-    if (sparkName.startsWith("flatMapToPair")) {
+    if (sparkName.startsWith("collect at ParticipantStage")) {
       return BLOCK_STAGE;
     }
-    if (sparkName.startsWith("collect at ParticipantStage")) {
-      return "assemble + write";
+    if (sparkName.startsWith("flatMapToPair")) {
+      return "blocks";
     }
     int at = sparkName.indexOf(" at ");
     return at > 0 ? sparkName.substring(0, at) : sparkName;
