@@ -473,8 +473,8 @@ final class Commands {
     @Override
     public int run(Invocation inv) {
       long seed = inv.config().get(VoxelsparkOptions.SEED);
-      SampleCohortSpec demo = SampleCohortSpec.demo(seed);
-      SampleCohortSpec spec = new SampleCohortSpec(seed, demo.sites(), inv.config().get(VoxelsparkOptions.SCALE));
+      SampleCohortSpec spec = SampleCohortSpec.of(seed, inv.config().get(VoxelsparkOptions.SUBJECTS),
+          inv.config().get(VoxelsparkOptions.SCALE));
       java.nio.file.Path root = Paths.get(inv.positionals().get(0));
       if (java.nio.file.Files.exists(root) && !java.nio.file.Files.isDirectory(root)) {
         throw new org.voxelspark.error.UserInputException(root.toString(), "",

@@ -151,6 +151,8 @@ public final class VoxelsparkOptions {
       "leave subjects without a usable map (failed, missing) out of the group stage and list them, instead of stopping");
   public static final OptionSpec<Long> SEED = OptionSpec.ofLong("seed",
       "seed of the sample cohort generator: the same seed gives byte-identical files", SampleCohortSpec.DEFAULT_SEED);
+  public static final OptionSpec<Integer> SUBJECTS = OptionSpec.ofInt("subjects",
+      "subjects of the sample cohort, spread over sites A, B, C (28 = the demo's 10, 8, 10)", 28, 3, 100_000);
   public static final OptionSpec<SampleCohortSpec.Scale> SCALE = OptionSpec.ofEnum("scale",
       "size of the sample cohort's images", SampleCohortSpec.Scale.class, SampleCohortSpec.Scale.DEMO);
 
@@ -171,7 +173,7 @@ public final class VoxelsparkOptions {
           META_TEST, EXCLUDE_FAILED, REPORTS, REPROCESS, BLOCK_SIZE,
           N_CPUS);
   /** Options of {@code sample}. */
-  public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SCALE);
+  public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SUBJECTS, SCALE);
 
   /** Every option of every command, each once, in documentation order. */
   public static final List<OptionSpec<?>> ALL =
@@ -181,5 +183,5 @@ public final class VoxelsparkOptions {
           MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
           HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
-          META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SCALE);
+          META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SUBJECTS, SCALE);
 }
