@@ -236,10 +236,17 @@ public final class HadoopFiles {
     return first.isEmpty() ? "" : " (" + (first.length() > 200 ? first.substring(0, 200) + "…" : first) + ")";
   }
 
-  /** Writes a NIfTI image atomically; gzip when the name ends with {@code .gz}. */
+  /**
+   * gzip level of the {@code .nii.gz} maps voxelspark writes: 1, as nibabel writes them
+   * ({@code Opener.default_compresslevel}). Measured on a whole-brain subject's 27 maps (58 MB of
+   * floats): level 1 deflates in 0.17 s CPU to 5.8 MB, level 6 in 0.43 s to 5.4 MB.
+   */
+  public static final int OUTPUT_GZIP_LEVEL = 1;
+
+  /** Writes a NIfTI image atomically; gzip (level {@value #OUTPUT_GZIP_LEVEL}) when the name ends with {@code .gz}. */
   public static void writeNifti(String uri, Configuration conf, NiftiHeader header, float[] data) {
     boolean gzip = uri.endsWith(".gz");
-    writeAtomically(uri, conf, out -> NiftiWriter.write(header, data, out, gzip));
+    writeAtomically(uri, conf, out -> NiftiWriter.write(header, data, out, gzip, OUTPUT_GZIP_LEVEL));
   }
 
   /** Writes UTF-8 text atomically. */

@@ -61,8 +61,13 @@ public final class ParticipantFunctions {
    * @throws UserInputException for a problem with the input
    */
   static RunPlan computeRun(RunTask task, KernelFactory factory, int blockSize, SerializableConfiguration conf, BlockSink sink,
-      NiftiHeader[] header) {
+      NiftiHeader[] header, org.voxelspark.spark.StageTimers timers) {
+    long t0 = System.nanoTime();
     NiftiImage image = HadoopFiles.readNifti(task.nifti(), conf.get(), VoxelLayout.VOXEL_MAJOR);
+    long t1 = System.nanoTime();
+    if (timers != null) {
+      timers.read().add(t1 - t0);
+    }
     NiftiHeader h = image.header();
     if (h.datatype().components() != 1) {
       throw new UserInputException(task.nifti(), "datatype", h.datatype() + " is not a scalar image");
@@ -81,6 +86,9 @@ public final class ParticipantFunctions {
       kernel.compute(haloSeries, nt, b.halo(), b.core(), haloMask, values);
       sink.accept(b, kernel.channels(), values);
     }
+    if (timers != null) {
+      timers.compute().add(System.nanoTime() - t1);
+    }
     return plan;
   }
 
@@ -90,14 +98,17 @@ public final class ParticipantFunctions {
    * in parallel). A run that fails becomes a failed {@link AssembledRun} unless {@code failFast}.
    *
    * @param blocksDone counts the blocks computed (the progress line reads it)
+   * @param timers accumulates the time reading and computing (null: not timed)
    */
   public static JavaRDD<AssembledRun> computeRuns(JavaRDD<RunTask> runs, KernelFactory factory, int blockSize,
-      SerializableConfiguration conf, boolean failFast, org.apache.spark.util.LongAccumulator blocksDone) {
-    return runs.map(readComputeAndAssemble(factory, blockSize, conf, failFast, blocksDone));
+      SerializableConfiguration conf, boolean failFast, org.apache.spark.util.LongAccumulator blocksDone,
+      org.voxelspark.spark.StageTimers timers) {
+    return runs.map(readComputeAndAssemble(factory, blockSize, conf, failFast, blocksDone, timers));
   }
 
   private static Function<RunTask, AssembledRun> readComputeAndAssemble(KernelFactory factory, int blockSize,
-      SerializableConfiguration conf, boolean failFast, org.apache.spark.util.LongAccumulator blocksDone) {
+      SerializableConfiguration conf, boolean failFast, org.apache.spark.util.LongAccumulator blocksDone,
+      org.voxelspark.spark.StageTimers timers) {
     return task -> {
       try {
         NiftiHeader[] header = new NiftiHeader[1];
@@ -115,7 +126,7 @@ public final class ParticipantFunctions {
               VoxelLayout.VOXEL_MAJOR);
           blocks[0]++;
           covered[0] += b.core().voxelCount();
-        }, header);
+        }, header, timers);
         long voxels = header[0].voxelsPerVolume();
         if (covered[0] != voxels) {
           throw new IllegalStateException(task.name() + ": blocks cover " + covered[0] + " of " + voxels + " voxels");
@@ -149,7 +160,8 @@ public final class ParticipantFunctions {
       try {
         List<BlockResult> computed = new ArrayList<>();
         RunPlan plan = computeRun(task, factory, blockSize, conf,
-            (b, c, values) -> computed.add(new BlockResult(b.id(), b.core(), c, values, List.of(), null, 0)), new NiftiHeader[1]);
+            (b, c, values) -> computed.add(new BlockResult(b.id(), b.core(), c, values, List.of(), null, 0)), new NiftiHeader[1],
+            null);
         for (BlockResult r : computed) { // the run's non-finite count is known once the plan is made
           out.add(new Tuple2<>(task, new BlockResult(r.blockId(), r.core(), r.channels(), r.values(), List.of(), null,
               plan.nonFiniteVoxels())));
@@ -215,26 +227,45 @@ public final class ParticipantFunctions {
    */
   public static JavaRDD<RunResult> write(JavaRDD<AssembledRun> runs, KernelFactory kernels, SerializableConfiguration conf,
       String softwareVersion, String outputRoot, int blockSize, RunCommitter committer) {
-    return runs.map(writeOutputs(kernels, conf, softwareVersion, outputRoot, blockSize, committer));
+    return write(runs, kernels, conf, softwareVersion, outputRoot, blockSize, committer, null);
+  }
+
+  /** As {@link #write(JavaRDD, KernelFactory, SerializableConfiguration, String, String, int, RunCommitter)}, timed. */
+  public static JavaRDD<RunResult> write(JavaRDD<AssembledRun> runs, KernelFactory kernels, SerializableConfiguration conf,
+      String softwareVersion, String outputRoot, int blockSize, RunCommitter committer, org.voxelspark.spark.StageTimers timers) {
+    return runs.map(writeOutputs(kernels, conf, softwareVersion, outputRoot, blockSize, committer, timers));
   }
 
   private static Function<AssembledRun, RunResult> writeOutputs(KernelFactory kernels, SerializableConfiguration conf,
-      String version, String outputRoot, int blockSize, RunCommitter committer) {
+      String version, String outputRoot, int blockSize, RunCommitter committer, org.voxelspark.spark.StageTimers timers) {
     return run -> {
-      if (run.failed()) {
-        return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0, 0);
-      }
+      long t0 = System.nanoTime();
       try {
-        // atomic, resumable outputs (org.voxelspark.ops): written under a staging root that mirrors
-        // the output root, renamed into place, then committed in the run manifest
-        List<String> outputs = committer.writeAndCommit(run.task(), run.blocks(), run.nonFiniteVoxels(), conf.get(),
-            (staged, stagedRoot) -> ParticipantOutputs.write(run.withTask(staged), kernels, conf.get(), version, stagedRoot,
-                blockSize));
-        return new RunResult(run.task(), outputs, List.of(), null, run.blocks(), run.nonFiniteVoxels());
-      } catch (UserInputException e) {
-        return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks(), 0);
+        return writeOne(run, kernels, conf, version, outputRoot, blockSize, committer);
+      } finally {
+        if (timers != null) {
+          timers.write().add(System.nanoTime() - t0);
+        }
       }
     };
   }
+
+  private static RunResult writeOne(AssembledRun run, KernelFactory kernels, SerializableConfiguration conf, String version,
+      String outputRoot, int blockSize, RunCommitter committer) throws java.io.IOException {
+    if (run.failed()) {
+      return new RunResult(run.task(), List.of(), run.problems(), run.errorClass(), 0, 0);
+    }
+    try {
+      // atomic, resumable outputs (org.voxelspark.ops): written under a staging root that mirrors
+      // the output root, renamed into place, then committed in the run manifest
+      List<String> outputs = committer.writeAndCommit(run.task(), run.blocks(), run.nonFiniteVoxels(), conf.get(),
+          (staged, stagedRoot) -> ParticipantOutputs.write(run.withTask(staged), kernels, conf.get(), version, stagedRoot,
+              blockSize));
+      return new RunResult(run.task(), outputs, List.of(), null, run.blocks(), run.nonFiniteVoxels());
+    } catch (UserInputException e) {
+      return new RunResult(run.task(), List.of(), e.problems(), UserInputException.class.getSimpleName(), run.blocks(), 0);
+    }
+  }
+
 
 }

@@ -124,18 +124,20 @@ public final class ParticipantStage {
       SerializableConfiguration conf = new SerializableConfiguration(hadoop);
       JavaRDD<RunTask> runs = jsc.parallelize(tasks, tasks.size());
       // one Spark stage: each run's task reads, computes its blocks, reassembles and writes (no shuffle)
+      org.voxelspark.spark.StageTimers timers = org.voxelspark.spark.StageTimers.create(jsc, "participant");
       JavaRDD<AssembledRun> assembled = ParticipantFunctions.computeRuns(runs, kernels, blockSize, conf, failFast,
-          jsc.sc().longAccumulator(org.voxelspark.spark.ProgressListener.BLOCKS_ACCUMULATOR));
+          jsc.sc().longAccumulator(org.voxelspark.spark.ProgressListener.BLOCKS_ACCUMULATOR), timers);
       incremental.annotateJobs(jsc); // totals for the progress line
       try {
-        results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize, incremental.committer())
-            .collect());
+        results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize, incremental.committer(),
+            timers).collect());
       } finally {
         incremental.finish(jsc);
       }
       results.sort(BY_RUN);
-      LOG.info("participant stage: {} of {} runs done in {} s", results.stream().filter(RunResult::succeeded).count(),
-          results.size(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      double wall = (System.nanoTime() - start) / 1e9;
+      LOG.info("participant stage: {} of {} runs done in {} s; {}", results.stream().filter(RunResult::succeeded).count(),
+          results.size(), String.format("%.1f", wall), timers.describe(wall, jsc.defaultParallelism()));
     }
     for (RunResult r : results) {
       for (UserInputException.Problem p : r.problems()) {
