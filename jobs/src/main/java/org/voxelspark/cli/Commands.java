@@ -361,7 +361,7 @@ final class Commands {
         c.get(VoxelsparkOptions.PERMUTATION_SEED), c.get(VoxelsparkOptions.TAIL), c.get(VoxelsparkOptions.PARTITION), spatial,
         mask.isEmpty() ? null : mask, c.get(VoxelsparkOptions.MIN_COVERAGE), c.get(VoxelsparkOptions.BLOCK_SIZE),
         256, atlas.isEmpty() ? null : atlas, labelsFile.isEmpty() ? null : labelsFile, c.get(VoxelsparkOptions.EXCLUDE_FAILED),
-        where, harmonization(c), metaOptions(c));
+        where, harmonization(c), metaOptions(c), c.get(VoxelsparkOptions.GROUP_SOURCE));
   }
 
   /** The ComBat settings, or null without {@code --harmonize combat}. */

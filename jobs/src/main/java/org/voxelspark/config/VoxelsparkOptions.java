@@ -120,6 +120,10 @@ public final class VoxelsparkOptions {
   public static final OptionSpec<List<String>> WHERE = OptionSpec.ofList("where",
       "analyse only subjects whose participants.tsv values match, as column=value (one column repeated: any of its values;"
           + " several columns: all), e.g. group=HFS; default everyone");
+  public static final OptionSpec<org.voxelspark.group.GroupSource> GROUP_SOURCE = OptionSpec.ofEnum("group-source",
+      "where the group stage reads the subjects' values: the NIfTI maps (resampled to the analysis grid when needed) or the"
+          + " Parquet voxel table (runs on the analysis grid)", org.voxelspark.group.GroupSource.class,
+      org.voxelspark.group.GroupSource.MAPS);
   public static final OptionSpec<org.voxelspark.group.Harmonize> HARMONIZE = OptionSpec.ofEnum("harmonize",
       "site harmonisation of the maps before the pooled GLM", org.voxelspark.group.Harmonize.class,
       org.voxelspark.group.Harmonize.NONE);
@@ -168,7 +172,7 @@ public final class VoxelsparkOptions {
   /** Options of the group stage. */
   public static final List<OptionSpec<?>> GROUP =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL, PARTITION,
-          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, HARMONIZE,
+          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, GROUP_SOURCE, HARMONIZE,
           COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META, META_METHOD,
           META_TEST, EXCLUDE_FAILED, REPORTS, REPROCESS, BLOCK_SIZE,
           N_CPUS);
@@ -182,6 +186,6 @@ public final class VoxelsparkOptions {
           BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, REPROCESS, PRUNE, N_CPUS, METRIC,
           MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
-          HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
+          GROUP_SOURCE, HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
           META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SUBJECTS, SCALE);
 }

@@ -32,11 +32,14 @@ import org.voxelspark.stats.perm.Tail;
  *     analysed when, for every column, its value is one of the accepted ones); empty = everyone
  * @param harmonize ComBat across sites before the GLM ("mega-analysis"), or null
  * @param meta random/fixed-effects meta-analysis of per-site effects, or null
+ * @param source where the subjects' values are read: the NIfTI maps (resampled when needed) or the
+ *     Parquet voxel table (runs on the analysis grid only)
  */
 public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> contrasts, List<FTestSpec> fTests,
     int shufflings, long seed, Tail tail, Partition partition, SpatialInference.Settings spatial, String groupMask,
     double minCoverage, int blockSize, int shufflingChunk, String atlas, String atlasLabels, boolean excludeFailed,
-    java.util.Map<String, java.util.Set<String>> where, Harmonization harmonize, org.voxelspark.meta.MetaOptions meta) {
+    java.util.Map<String, java.util.Set<String>> where, Harmonization harmonize, org.voxelspark.meta.MetaOptions meta,
+    GroupSource source) {
   public GroupSettings {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(model, "model");
@@ -45,6 +48,7 @@ public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> c
     Objects.requireNonNull(tail, "tail");
     Objects.requireNonNull(partition, "partition");
     where = java.util.Map.copyOf(where);
+    Objects.requireNonNull(source, "source");
     if (shufflings < 1 || blockSize < 1 || shufflingChunk < 1 || !(minCoverage > 0 && minCoverage <= 1)) {
       throw new IllegalArgumentException("shufflings, block size and chunk must be positive, coverage in (0, 1]");
     }
@@ -94,14 +98,14 @@ public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> c
       sb.append("combat=").append(harmonize.options()).append(" estimate=").append(e).append(" model=")
           .append(harmonize.savedModel()).append('\n');
     }
-    sb.append("meta=").append(meta).append('\n');
+    sb.append("meta=").append(meta).append(" source=").append(source).append('\n');
     return sb.toString();
   }
 
   /** The same settings with another number of shufflings. */
   public GroupSettings withShufflings(int k) {
     return new GroupSettings(metric, model, contrasts, fTests, k, seed, tail, partition, spatial, groupMask, minCoverage,
-        blockSize, shufflingChunk, atlas, atlasLabels, excludeFailed, where, harmonize, meta);
+        blockSize, shufflingChunk, atlas, atlasLabels, excludeFailed, where, harmonize, meta, source);
   }
 
   /** Fewest subjects with data at a voxel, of {@code n}. */

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -171,6 +172,34 @@ public final class GroupStage {
     return new Summary(result, List.copyOf(written));
   }
 
+  /**
+   * The voxel-table directory of the analysis' modality, after checking that every included run's
+   * file is on the reference grid (the table holds each run's own voxels: resampling needs the maps).
+   */
+  static String tableOf(GroupInputs inputs, GroupSettings settings, String derivatives, Configuration conf) {
+    org.voxelspark.participant.RunKind kind = GroupInputs.kindOf(settings.metric());
+    String dir = org.voxelspark.table.VoxelTable.directory(derivatives, kind);
+    if (!inputs.resampled().isEmpty()) {
+      throw new UserInputException("--group-source", "voxel-table", inputs.resampled().size() + " subject(s) are on another grid"
+          + " than the analysis (" + inputs.resampled() + "); the voxel table holds each run's own voxels, so use"
+          + " --group-source maps, which resamples them");
+    }
+    for (SubjectMap m : inputs.maps()) {
+      String runName = new Path(m.map()).getName();
+      runName = runName.substring(0, runName.indexOf("_" + (kind == org.voxelspark.participant.RunKind.DWI ? "model-" : "desc-")));
+      String file = org.voxelspark.table.VoxelTable.file(derivatives, kind, runName);
+      try {
+        Path p = new Path(file);
+        if (!p.getFileSystem(conf).exists(p)) {
+          throw new UserInputException(file, "", "missing: the participant stage writes it (re-run it, or use --group-source maps)");
+        }
+      } catch (java.io.IOException e) {
+        throw HadoopFiles.writeError(file, e);
+      }
+    }
+    return dir;
+  }
+
   /** The run-manifest stage name of a metric's group analysis. */
   static String stageName(String metric) {
     return "group-" + metric.replaceAll("[^A-Za-z0-9_-]", "_");
@@ -243,8 +272,11 @@ public final class GroupStage {
     VolumeGeometry ref = inputs.reference();
     int blockCount = org.voxelspark.geometry.BlockGrid.regular(ref, settings.blockSize(), 0).blockCount();
     int partitions = Math.max(1, Math.min(blockCount, jsc.defaultParallelism() * 2));
-    JavaRDD<GroupBlock> raw = GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(),
-        settings.minSubjects(n), partitions, conf).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<GroupBlock> raw = (settings.source() == GroupSource.VOXEL_TABLE
+        ? GroupTranspose.blocksFromTable(spark, tableOf(inputs, settings, derivatives, hadoop), settings.metric(), inputs.maps(), ref,
+            givenMask, settings.blockSize(), settings.minSubjects(n), partitions)
+        : GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(), settings.minSubjects(n), partitions, conf))
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaRDD<GroupBlock> blocks = raw;
     try {
       // the compact grid of the group mask, from the blocks' voxel lists

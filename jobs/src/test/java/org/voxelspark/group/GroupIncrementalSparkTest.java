@@ -37,7 +37,7 @@ class GroupIncrementalSparkTest {
   static GroupSettings settings(int shufflings) {
     return new GroupSettings("fa", ModelSpec.parse("group + age"), List.of(new ContrastSpec("HCgtHFS", "-group[HFS]")),
         List.of(), shufflings, 1, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 8, 32, null, null, false, Map.of(), null,
-        null);
+        null, org.voxelspark.group.GroupSource.MAPS);
   }
 
   @Test
