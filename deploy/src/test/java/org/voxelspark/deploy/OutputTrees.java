@@ -39,7 +39,7 @@ final class OutputTrees {
    * to the output directory's own path (the group stage's tables name the maps they read, under
    * each output directory): NIfTI maps byte for byte; TSV tables and HTML pages as text, byte for byte once
    * {@code actual}'s path is replaced by {@code expected}'s; JSON as values likewise, manifest
-   * entries but for their commit time; Parquet tables row by row, with the same schema, row groups
+   * entries and stage records but for their commit or completion time; Parquet tables row by row, with the same schema, row groups
    * and metadata ({@link #assertSameParquet}). Returns the number of NIfTI maps compared.
    */
   static int assertSame(Path expected, Path actual) throws IOException {
@@ -119,7 +119,8 @@ final class OutputTrees {
   private static JsonNode withoutCommitTime(String json) throws IOException {
     JsonNode n = JSON.readTree(json);
     if (n instanceof ObjectNode o) {
-      o.remove("committed");
+      o.remove("committed"); // a run's manifest entry
+      o.remove("completed"); // a cohort-level stage's record
     }
     return n;
   }
