@@ -10,7 +10,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
@@ -94,7 +93,7 @@ public final class VoxelTableWriter {
     Map<String, String> meta = VoxelTable.metadata(h.nx(), h.ny(), h.nz(), affine12, v.blockSize(), source, version);
     RowSupport support = new RowSupport(VoxelTable.schema(v.kind()), meta, v);
     long written = 0;
-    try (ParquetWriter<Cursor> writer = new Builder(new StreamOutputFile(out, uri), support)
+    try (ParquetWriter<Cursor> writer = new SupportBuilder<Cursor>(new StreamOutputFile(out, uri), support)
         .withConf(conf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -209,25 +208,6 @@ public final class VoxelTableWriter {
       rc.startField(name, index);
       rc.addInteger(value);
       rc.endField(name, index);
-    }
-  }
-
-  private static final class Builder extends ParquetWriter.Builder<Cursor, Builder> {
-    private final RowSupport support;
-
-    Builder(OutputFile file, RowSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Cursor> getWriteSupport(Configuration conf) {
-      return support;
     }
   }
 }
