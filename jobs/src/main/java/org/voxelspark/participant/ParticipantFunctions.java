@@ -123,7 +123,7 @@ public final class ParticipantFunctions {
             whole[0] = new float[(int) h.voxelsPerVolume() * c];
           }
           BlockGrid.insert(values, b.core(), b.core(), c, VoxelLayout.VOXEL_MAJOR, whole[0], h.nx(), h.ny(), h.nz(),
-              VoxelLayout.VOXEL_MAJOR);
+              VoxelLayout.VOLUME_MAJOR);
           blocks[0]++;
           covered[0] += b.core().voxelCount();
         }, header, timers);
@@ -205,7 +205,7 @@ public final class ParticipantFunctions {
       int covered = 0;
       for (BlockResult r : parts) {
         BlockGrid.insert(r.values(), r.core(), r.core(), channels, VoxelLayout.VOXEL_MAJOR, values, h.nx(), h.ny(), h.nz(),
-            VoxelLayout.VOXEL_MAJOR);
+            VoxelLayout.VOLUME_MAJOR);
         covered += r.core().voxelCount();
       }
       if (covered != whole.voxelCount()) {
