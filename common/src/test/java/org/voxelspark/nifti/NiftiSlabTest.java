@@ -3,6 +3,7 @@ package org.voxelspark.nifti;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -74,6 +75,71 @@ class NiftiSlabTest {
       UserInputException e = assertThrows(UserInputException.class,
           () -> NiftiReader.readSlab(src, hr, 3, 4, VoxelLayout.VOLUME_MAJOR));
       assertEquals("data", e.problems().get(0).field());
+    }
+  }
+
+  @Test
+  void wholeImageBySlabsEqualsTheStreamRead() throws IOException {
+    int nx = 9;
+    int ny = 4;
+    int nz = 7;
+    int nt = 3;
+    SplittableRandom rnd = new SplittableRandom(11);
+    for (NiftiDatatype dt : new NiftiDatatype[] {NiftiDatatype.INT16, NiftiDatatype.FLOAT32, NiftiDatatype.UINT8}) {
+      for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+        NiftiHeader h = NiftiHeader.builder(nx, ny, nz, nt).byteOrder(order).datatype(dt).build();
+        float[] data = new float[nx * ny * nz * nt];
+        for (int q = 0; q < data.length; q++) {
+          data[q] = rnd.nextInt(0, 200);
+        }
+        Path p = dir.resolve("w_" + dt + "_" + order + ".nii");
+        NiftiWriter.write(h, data, p);
+        long planeBytes = 4L * nx * ny * nt;
+        // one plane per slab, 3 planes (7 = 3 + 3 + 1: a short last slab), the whole volume in one
+        for (long slabBytes : new long[] {1, 3 * planeBytes, 100 * planeBytes}) {
+          for (VoxelLayout layout : VoxelLayout.values()) {
+            NiftiImage bySlabs;
+            try (SeekableSource src = SeekableSource.of(p)) {
+              bySlabs = NiftiReader.readBySlabs(src, layout, slabBytes);
+            }
+            NiftiImage streamed = NiftiReader.read(p, layout);
+            assertArrayEquals(streamed.data(), bySlabs.data(), dt + " " + order + " " + layout + " slab bytes " + slabBytes);
+            assertEquals(layout, bySlabs.layout());
+            assertEquals(streamed.header().nt(), bySlabs.header().nt());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void bySlabsRefusesTruncatedAndForgedFilesBeforeAllocating() throws IOException {
+    NiftiHeader h = NiftiHeader.builder(4, 4, 4, 2).build();
+    Path nii = dir.resolve("t.nii");
+    NiftiWriter.write(h, new float[128], nii);
+    byte[] whole = java.nio.file.Files.readAllBytes(nii);
+    java.nio.file.Files.write(nii, java.util.Arrays.copyOf(whole, whole.length - 4));
+    try (SeekableSource src = SeekableSource.of(nii)) {
+      UserInputException e = assertThrows(UserInputException.class,
+          () -> NiftiReader.readBySlabs(src, VoxelLayout.VOXEL_MAJOR, NiftiReader.DEFAULT_SLAB_BYTES));
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+    // a header claiming 2^31 voxels over a 1 KB file: refused from the file size, nothing allocated
+    java.nio.ByteBuffer forged = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(whole, whole.length)).order(ByteOrder.LITTLE_ENDIAN);
+    forged.putShort(40 + 2, (short) 32767).putShort(40 + 4, (short) 32767).putShort(40 + 6, (short) 2);
+    Path big = dir.resolve("forged.nii");
+    java.nio.file.Files.write(big, forged.array());
+    try (SeekableSource src = SeekableSource.of(big)) {
+      UserInputException e = assertThrows(UserInputException.class,
+          () -> NiftiReader.readBySlabs(src, VoxelLayout.VOXEL_MAJOR, NiftiReader.DEFAULT_SLAB_BYTES));
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+    Path gz = dir.resolve("x.nii.gz");
+    NiftiWriter.write(h, new float[128], gz);
+    try (SeekableSource src = SeekableSource.of(gz)) {
+      UserInputException e = assertThrows(UserInputException.class,
+          () -> NiftiReader.readBySlabs(src, VoxelLayout.VOLUME_MAJOR, 1 << 20));
+      assertEquals("gzip", e.problems().get(0).field());
     }
   }
 }

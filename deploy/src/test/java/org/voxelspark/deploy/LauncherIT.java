@@ -59,7 +59,7 @@ class LauncherIT {
     assertEquals(0, participant.code(), participant.err());
     assertTrue(participant.out().contains("participant stage: 56 of 56 runs of 28 subjects done"), participant.out());
     assertTrue(participant.err().contains("--block-size             = 8"), "effective configuration logged: " + participant.err());
-    assertTrue(participant.err().contains("participant: read + blocks 56/56 tasks"), "progress shown: " + participant.err());
+    assertTrue(participant.err().contains("participant: read + blocks + write 56/56 tasks"), "progress shown: " + participant.err());
     assertFalse(participant.err().contains("WARN  org.apache.spark") || participant.err().contains(" INFO  org.apache"),
         "Spark's own logging is quiet: " + participant.err());
     for (String f : new String[] {"dataset_description.json", "failures.tsv", "participant_runs.tsv",
@@ -163,6 +163,30 @@ class LauncherIT {
       assertTrue(j.stream().noneMatch(e -> e.getName().startsWith("org/apache/hadoop/")), "Hadoop is provided, not shaded");
       assertTrue(j.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|DSA|RSA)")), "no signature files");
       assertTrue(j.stream().noneMatch(e -> e.getName().endsWith("module-info.class")), "no module-info");
+    }
+  }
+
+  @Test
+  void submitWrapperNeedsSparkHomeAndTheTemplatesCarryTheJvmOptions() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("deploy/bin/voxelspark-submit").toString(), "--master", "local[1]", "--",
+        "version");
+    pb.environment().remove("SPARK_HOME");
+    File err = tmp.resolve("submit-err").toFile();
+    pb.redirectError(err).redirectOutput(tmp.resolve("submit-out").toFile());
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue());
+    assertTrue(Files.readString(err.toPath()).startsWith("voxelspark-submit: SPARK_HOME is not set"), Files.readString(err.toPath()));
+
+    // the cluster templates carry exactly the launchers' JVM options for the driver and the executors
+    String opens = "-Djava.awt.headless=true " + String.join(" ", StandaloneCluster.jvmOpens(ROOT));
+    for (String template : new String[] {"conf/spark-defaults.conf.template", "conf/spark-defaults-yarn.conf.template"}) {
+      List<String> lines = Files.readAllLines(ROOT.resolve(template));
+      for (String key : new String[] {"spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"}) {
+        String line = lines.stream().filter(l -> l.startsWith(key + " ")).findFirst().orElseThrow(() -> new AssertionError(key));
+        assertEquals(opens, line.substring(key.length()).trim(), template + " " + key);
+      }
+      assertTrue(lines.contains("spark.kryo.registrator             org.voxelspark.spark.VoxelsparkKryoRegistrator"), template);
     }
   }
 }

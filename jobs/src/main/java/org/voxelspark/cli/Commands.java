@@ -16,6 +16,7 @@ import org.voxelspark.config.Config;
 import org.voxelspark.config.OptionSpec;
 import org.voxelspark.config.VoxelsparkOptions;
 import org.voxelspark.participant.BoldKernels;
+import org.voxelspark.ops.IncrementalOptions;
 import org.voxelspark.participant.ParticipantKernels;
 import org.voxelspark.participant.ParticipantStage;
 import org.voxelspark.participant.RunKind;
@@ -91,6 +92,7 @@ final class Commands {
     @Override
     public int run(Invocation inv) {
       Config c = inv.config();
+      IncrementalOptions incremental = incremental(c);
       SparkSession spark = SparkSessions.create("voxelspark " + name, inv.spark(), c.get(VoxelsparkOptions.N_CPUS));
       org.voxelspark.spark.ProgressListener progress = new org.voxelspark.spark.ProgressListener(name, inv.err(), 2000);
       spark.sparkContext().addSparkListener(progress);
@@ -99,12 +101,13 @@ final class Commands {
         inv.err().println(cohort.describe());
         ParticipantStage.Summary s = ParticipantStage.run(spark, cohort, inv.positionals().get(1),
             kernels(c), c.get(VoxelsparkOptions.BLOCK_SIZE),
-            c.get(VoxelsparkOptions.FAIL_FAST), Version.get(), kinds);
+            c.get(VoxelsparkOptions.FAIL_FAST), Version.get(), kinds, incremental);
         long ok = s.succeededRuns();
         long files = s.runs().stream().mapToLong(r -> r.outputs().size()).sum();
         long blocks = s.runs().stream().mapToLong(RunResult::blocks).sum();
         inv.out().println(name + " stage: " + ok + " of " + s.runs().size() + " runs of " + s.subjects()
-            + " subjects done (" + blocks + " blocks, " + files + " files) in " + s.outputDir());
+            + " subjects done (" + blocks + " blocks, " + files + " files; " + s.computedRuns()
+            + " runs computed now, " + s.keptRuns() + " kept from earlier runs) in " + s.outputDir());
         inv.out().println("  per-run status: " + s.outputDir() + "/" + ParticipantStage.RUNS_TSV);
         for (RunResult r : s.runs()) {
           if (r.nonFiniteVoxels() > 0) {
@@ -112,7 +115,13 @@ final class Commands {
                 + " voxel(s) with a NaN or infinite sample were left out of the brain mask of " + r.task().name());
           }
         }
-        boolean pagesFailed = c.get(VoxelsparkOptions.REPORTS) && !Report.write(spark, s.outputDir(), inv);
+        // incremental runs: the pages are drawn from every committed run, so they change only when a
+        // run was computed now (or failed: a failure is on its page); otherwise they are kept
+        boolean pagesCurrent = s.computedRuns() == 0 && s.failures().isEmpty() && reportPagesPresent(s, spark.sparkContext().hadoopConfiguration());
+        if (c.get(VoxelsparkOptions.REPORTS) && pagesCurrent) {
+          inv.out().println("  reports: unchanged (no run computed now)");
+        }
+        boolean pagesFailed = c.get(VoxelsparkOptions.REPORTS) && !pagesCurrent && !Report.write(spark, s.outputDir(), inv);
         if (!s.failures().isEmpty()) {
           for (ParticipantStage.Failure f : s.failures()) {
             inv.err().println("error: " + f.subject() + " (" + f.stage() + "): " + f.message());
@@ -179,6 +188,33 @@ final class Commands {
     }
   }
 
+  /** True when every subject of the output's runs has its report page. */
+  static boolean reportPagesPresent(ParticipantStage.Summary s, Configuration conf) {
+    try {
+      for (String subject : s.runs().stream().map(r -> r.task().subjectKey()).distinct().toList()) {
+        org.apache.hadoop.fs.Path page = new org.apache.hadoop.fs.Path(s.outputDir(),
+            org.voxelspark.report.SubjectPage.fileName(subject));
+        if (!page.getFileSystem(conf).exists(page)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** What to compute again in an output that holds results; {@code --prune} needs the whole cohort. */
+  static IncrementalOptions incremental(Config c) {
+    boolean prune = c.get(VoxelsparkOptions.PRUNE);
+    if (prune && !c.get(VoxelsparkOptions.PARTICIPANT_LABEL).isEmpty()) {
+      throw new org.voxelspark.error.UserInputException("command line", VoxelsparkOptions.PRUNE.flagName(),
+          "removes the outputs of subjects not in the input, so it needs the whole cohort: it cannot be combined with "
+              + VoxelsparkOptions.PARTICIPANT_LABEL.flagName());
+    }
+    return new IncrementalOptions(c.get(VoxelsparkOptions.REPROCESS), prune);
+  }
+
   /** The participant kernels from the options; an empty or inverted ALFF or band-pass band is a user error. */
   static ParticipantKernels kernels(Config c) {
     requireBand(c, VoxelsparkOptions.ALFF_LOW_HZ, VoxelsparkOptions.ALFF_HIGH_HZ);
@@ -235,7 +271,12 @@ final class Commands {
         Cohort cohort = readCohort(inv.positionals().get(0), c, spark.sparkContext().hadoopConfiguration());
         inv.err().println(cohort.describe());
         org.voxelspark.group.GroupStage.Summary s = org.voxelspark.group.GroupStage.run(spark, cohort, inv.positionals().get(1),
-            settings, Version.get(), c.get(VoxelsparkOptions.REPORTS));
+            settings, Version.get(), c.get(VoxelsparkOptions.REPORTS), c.get(VoxelsparkOptions.REPROCESS));
+        if (s.unchanged()) {
+          inv.out().println("group stage: " + settings.metric() + " unchanged since the last run (same participant outputs,"
+              + " table rows and settings); nothing recomputed (--reprocess all to force)");
+          return Main.OK;
+        }
         org.voxelspark.group.GroupStage.Result r = s.result();
         inv.out().println("group stage: " + settings.metric() + " of " + r.design().subjects() + " subjects, " + r.voxels()
             + " voxels, " + r.shufflings().size() + " shufflings; " + s.outputs().size() + " files in "
@@ -320,7 +361,7 @@ final class Commands {
         c.get(VoxelsparkOptions.PERMUTATION_SEED), c.get(VoxelsparkOptions.TAIL), c.get(VoxelsparkOptions.PARTITION), spatial,
         mask.isEmpty() ? null : mask, c.get(VoxelsparkOptions.MIN_COVERAGE), c.get(VoxelsparkOptions.BLOCK_SIZE),
         256, atlas.isEmpty() ? null : atlas, labelsFile.isEmpty() ? null : labelsFile, c.get(VoxelsparkOptions.EXCLUDE_FAILED),
-        where, harmonization(c), metaOptions(c));
+        where, harmonization(c), metaOptions(c), c.get(VoxelsparkOptions.GROUP_SOURCE));
   }
 
   /** The ComBat settings, or null without {@code --harmonize combat}. */
@@ -432,8 +473,8 @@ final class Commands {
     @Override
     public int run(Invocation inv) {
       long seed = inv.config().get(VoxelsparkOptions.SEED);
-      SampleCohortSpec demo = SampleCohortSpec.demo(seed);
-      SampleCohortSpec spec = new SampleCohortSpec(seed, demo.sites(), inv.config().get(VoxelsparkOptions.SCALE));
+      SampleCohortSpec spec = SampleCohortSpec.of(seed, inv.config().get(VoxelsparkOptions.SUBJECTS),
+          inv.config().get(VoxelsparkOptions.SCALE));
       java.nio.file.Path root = Paths.get(inv.positionals().get(0));
       if (java.nio.file.Files.exists(root) && !java.nio.file.Files.isDirectory(root)) {
         throw new org.voxelspark.error.UserInputException(root.toString(), "",

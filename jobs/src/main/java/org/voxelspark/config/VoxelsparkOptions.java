@@ -6,6 +6,7 @@ import org.voxelspark.dti.TensorComponent;
 import org.voxelspark.dti.TensorConventions;
 import org.voxelspark.dti.TensorFitMethod;
 import org.voxelspark.reho.AlffConvention;
+import org.voxelspark.ops.ReprocessMode;
 import org.voxelspark.reho.AlffKernel;
 import org.voxelspark.reho.Neighbourhood;
 import org.voxelspark.reho.RehoPreset;
@@ -75,6 +76,12 @@ public final class VoxelsparkOptions {
       "stop at the first subject that fails instead of recording it and going on");
   public static final OptionSpec<Boolean> REPORTS = OptionSpec.ofSwitch("reports",
       "write an HTML report page per subject (sub-<label>.html) after the maps; --no-reports to skip", true);
+  public static final OptionSpec<ReprocessMode> REPROCESS = OptionSpec.ofEnum("reprocess",
+      "which runs to compute when the output already holds results: only new or changed ones (inputs' content, settings, "
+          + "version, missing outputs), or all", ReprocessMode.class, ReprocessMode.CHANGED);
+  public static final OptionSpec<Boolean> PRUNE = OptionSpec.ofFlag("prune",
+      "remove the outputs of subjects and runs that are no longer in the input (needs the whole cohort: "
+          + "not with --participant-label)");
   public static final OptionSpec<Integer> N_CPUS = OptionSpec.ofInt("n-cpus",
       "cores for the embedded local mode (0 = all); ignored when a Spark --master is given after --", 0, 0, 4096);
 
@@ -113,6 +120,10 @@ public final class VoxelsparkOptions {
   public static final OptionSpec<List<String>> WHERE = OptionSpec.ofList("where",
       "analyse only subjects whose participants.tsv values match, as column=value (one column repeated: any of its values;"
           + " several columns: all), e.g. group=HFS; default everyone");
+  public static final OptionSpec<org.voxelspark.group.GroupSource> GROUP_SOURCE = OptionSpec.ofEnum("group-source",
+      "where the group stage reads the subjects' values: the NIfTI maps (resampled to the analysis grid when needed) or the"
+          + " Parquet voxel table (runs on the analysis grid)", org.voxelspark.group.GroupSource.class,
+      org.voxelspark.group.GroupSource.MAPS);
   public static final OptionSpec<org.voxelspark.group.Harmonize> HARMONIZE = OptionSpec.ofEnum("harmonize",
       "site harmonisation of the maps before the pooled GLM", org.voxelspark.group.Harmonize.class,
       org.voxelspark.group.Harmonize.NONE);
@@ -144,6 +155,8 @@ public final class VoxelsparkOptions {
       "leave subjects without a usable map (failed, missing) out of the group stage and list them, instead of stopping");
   public static final OptionSpec<Long> SEED = OptionSpec.ofLong("seed",
       "seed of the sample cohort generator: the same seed gives byte-identical files", SampleCohortSpec.DEFAULT_SEED);
+  public static final OptionSpec<Integer> SUBJECTS = OptionSpec.ofInt("subjects",
+      "subjects of the sample cohort, spread over sites A, B, C (28 = the demo's 10, 8, 10)", 28, 3, 100_000);
   public static final OptionSpec<SampleCohortSpec.Scale> SCALE = OptionSpec.ofEnum("scale",
       "size of the sample cohort's images", SampleCohortSpec.Scale.class, SampleCohortSpec.Scale.DEMO);
 
@@ -151,7 +164,7 @@ public final class VoxelsparkOptions {
   public static final List<OptionSpec<?>> PARTICIPANT =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, DTI_CONVENTIONS, DTI_TENSOR_ORDER,
           REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ, ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS,
-          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS);
+          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, REPROCESS, PRUNE, N_CPUS);
   /** Options of {@code report}. */
   public static final List<OptionSpec<?>> REPORT = List.of(N_CPUS);
   /** Options of {@code validate}. */
@@ -159,20 +172,20 @@ public final class VoxelsparkOptions {
   /** Options of the group stage. */
   public static final List<OptionSpec<?>> GROUP =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, METRIC, MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL, PARTITION,
-          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, HARMONIZE,
+          EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE, GROUP_SOURCE, HARMONIZE,
           COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META, META_METHOD,
-          META_TEST, EXCLUDE_FAILED, REPORTS, BLOCK_SIZE,
+          META_TEST, EXCLUDE_FAILED, REPORTS, REPROCESS, BLOCK_SIZE,
           N_CPUS);
   /** Options of {@code sample}. */
-  public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SCALE);
+  public static final List<OptionSpec<?>> SAMPLE = List.of(SEED, SUBJECTS, SCALE);
 
   /** Every option of every command, each once, in documentation order. */
   public static final List<OptionSpec<?>> ALL =
       List.of(PARTICIPANT_LABEL, SITE_COLUMN, TASK, BLOCK_SIZE, B0_THRESHOLD, DTI_METHOD, DTI_CONVENTIONS, DTI_TENSOR_ORDER,
           REHO_PRESET, REHO_NEIGHBOURS, ALFF_LOW_HZ, ALFF_HIGH_HZ, ALFF_CONVENTION, BOLD_DETREND, BOLD_BANDPASS,
-          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, N_CPUS, METRIC,
+          BOLD_BANDPASS_LOW_HZ, BOLD_BANDPASS_HIGH_HZ, CONFOUNDS, CONFOUNDS_DIR, SMOOTH_FWHM_MM, FAIL_FAST, REPORTS, REPROCESS, PRUNE, N_CPUS, METRIC,
           MODEL, CONTRAST, FTEST, PERMUTATIONS, PERMUTATION_SEED, TAIL,
           PARTITION, EXCHANGEABILITY_BLOCKS, TFCE, CLUSTER_THRESHOLD_Z, GROUP_MASK, MIN_COVERAGE, ATLAS, ATLAS_LABELS, WHERE,
-          HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
-          META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SCALE);
+          GROUP_SOURCE, HARMONIZE, COMBAT_EB, COMBAT_ADJUST, COMBAT_REFERENCE_SITE, COMBAT_CONVENTION, COMBAT_ESTIMATE_WHERE, COMBAT_MODEL, META,
+          META_METHOD, META_TEST, EXCLUDE_FAILED, SEED, SUBJECTS, SCALE);
 }

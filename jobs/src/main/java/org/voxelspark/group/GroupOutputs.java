@@ -491,8 +491,8 @@ public final class GroupOutputs {
     j.put("DesignColumns", r.design().columnNames());
     j.put("ExchangeabilityBlocks", s.model().blockColumn());
     List<Map<String, String>> tests = new ArrayList<>();
-    s.contrasts().forEach(c -> tests.add(Map.of("name", c.name(), "label", label(c.name()), "contrast", c.expression())));
-    s.fTests().forEach(f -> tests.add(Map.of("name", f.name(), "label", label(f.name()), "ftest", String.join(", ", f.parts()))));
+    s.contrasts().forEach(c -> tests.add(ordered("name", c.name(), "label", label(c.name()), "contrast", c.expression())));
+    s.fTests().forEach(f -> tests.add(ordered("name", f.name(), "label", label(f.name()), "ftest", String.join(", ", f.parts()))));
     j.put("Tests", tests);
     j.put("Subjects", r.design().subjects());
     j.put("ResidualDegreesOfFreedom", r.design().residualDof());
@@ -506,8 +506,8 @@ public final class GroupOutputs {
     j.put("Tail", s.tail().name());
     j.put("Partition", s.partition().name());
     if (s.spatial() != null) {
-      j.put("TFCE", s.spatial().tfce() ? Map.of("H", s.spatial().tfceH(), "E", s.spatial().tfceE(),
-          "Connectivity", s.spatial().tfceConnectivity().name()) : "off");
+      j.put("TFCE", s.spatial().tfce() ? ordered("H", Double.toString(s.spatial().tfceH()), "E",
+          Double.toString(s.spatial().tfceE()), "Connectivity", s.spatial().tfceConnectivity().name()) : "off");
       j.put("ClusterFormingThresholdZ", s.spatial().clusters() ? s.spatial().clusterThreshold() : "off");
     }
     if (r.combat() != null) {
@@ -549,8 +549,17 @@ public final class GroupOutputs {
       j.put("MetaAnalysis", mm);
     }
     j.put("PValues", "p (not 1 - p), as PALM: the identity shuffling counts; 1 outside the group mask");
-    j.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));
+    j.put("GeneratedBy", List.of(ordered("Name", "voxelspark", "Version", version)));
     return j;
+  }
+
+  /** A map that keeps its keys in the order given (JSON files are then byte-reproducible). */
+  private static Map<String, String> ordered(String... keysAndValues) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   /** Writes maps and tables of one analysis, collecting the URIs. */

@@ -116,14 +116,21 @@ public final class GroupPage {
             smallest = Math.min(smallest, Math.abs(z[c]));
           }
         }
-        boolean any = Double.isFinite(smallest);
-        maps.add(new GroupReport.StatMap(name + ": FWE-corrected", "z", any ? "permutation FWE p < 0.05 ("
-            + r.shufflings().size() + " shufflings)" : "no voxel has FWE p < 0.05", ref, background, "cohort mean " + m,
-            volume(masked, grid, ref, 0), any ? smallest : Double.MAX_VALUE, s.tail() == org.voxelspark.stats.perm.Tail.TWO_SIDED,
-            null));
+        if (Double.isFinite(smallest)) {
+          maps.add(new GroupReport.StatMap(name + ": FWE-corrected", "z", "permutation FWE p < 0.05 (" + r.shufflings().size()
+              + " shufflings)", ref, background, "cohort mean " + m, volume(masked, grid, ref, 0), smallest,
+              s.tail() == org.voxelspark.stats.perm.Tail.TWO_SIDED, null));
+        } else {
+          facts.add(new GroupReport.Fact(name, "no voxel has FWE p < 0.05 (" + r.shufflings().size() + " shufflings)"));
+        }
       }
-      maps.add(new GroupReport.StatMap(name + ": uncorrected", "z", "uncorrected one-sided p < 0.001 (z ≥ 3.09)", ref,
-          background, "cohort mean " + m, volume(z, grid, ref, 0), Z_UNCORRECTED, false, null));
+      double maxZ = Arrays.stream(z).filter(Double::isFinite).max().orElse(Double.NEGATIVE_INFINITY);
+      if (maxZ > Z_UNCORRECTED) {
+        maps.add(new GroupReport.StatMap(name + ": uncorrected", "z", "uncorrected one-sided p < 0.001 (z ≥ 3.09)", ref,
+            background, "cohort mean " + m, volume(z, grid, ref, 0), Z_UNCORRECTED, false, null));
+      } else {
+        facts.add(new GroupReport.Fact(name + " (uncorrected)", "no voxel has z ≥ 3.09 (one-sided p < 0.001)"));
+      }
       if (r.rois() != null) {
         for (int q : chosenRois(r.rois().analysis().tests().get(t))) {
           String roi = r.rois().names().get(q);

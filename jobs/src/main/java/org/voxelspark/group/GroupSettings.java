@@ -32,11 +32,14 @@ import org.voxelspark.stats.perm.Tail;
  *     analysed when, for every column, its value is one of the accepted ones); empty = everyone
  * @param harmonize ComBat across sites before the GLM ("mega-analysis"), or null
  * @param meta random/fixed-effects meta-analysis of per-site effects, or null
+ * @param source where the subjects' values are read: the NIfTI maps (resampled when needed) or the
+ *     Parquet voxel table (runs on the analysis grid only)
  */
 public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> contrasts, List<FTestSpec> fTests,
     int shufflings, long seed, Tail tail, Partition partition, SpatialInference.Settings spatial, String groupMask,
     double minCoverage, int blockSize, int shufflingChunk, String atlas, String atlasLabels, boolean excludeFailed,
-    java.util.Map<String, java.util.Set<String>> where, Harmonization harmonize, org.voxelspark.meta.MetaOptions meta) {
+    java.util.Map<String, java.util.Set<String>> where, Harmonization harmonize, org.voxelspark.meta.MetaOptions meta,
+    GroupSource source) {
   public GroupSettings {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(model, "model");
@@ -45,6 +48,7 @@ public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> c
     Objects.requireNonNull(tail, "tail");
     Objects.requireNonNull(partition, "partition");
     where = java.util.Map.copyOf(where);
+    Objects.requireNonNull(source, "source");
     if (shufflings < 1 || blockSize < 1 || shufflingChunk < 1 || !(minCoverage > 0 && minCoverage <= 1)) {
       throw new IllegalArgumentException("shufflings, block size and chunk must be positive, coverage in (0, 1]");
     }
@@ -67,10 +71,41 @@ public record GroupSettings(String metric, ModelSpec model, List<ContrastSpec> c
     }
   }
 
+  /**
+   * Every setting as one deterministic text (sorted where the settings hold maps), for the run
+   * manifest's digest of the group stage's inputs.
+   */
+  public String canonical() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("metric=").append(metric).append('\n');
+    sb.append("model=").append(model.formula()).append(" types=").append(new java.util.TreeMap<>(model.types()))
+        .append(" references=").append(new java.util.TreeMap<>(model.references())).append(" demean=").append(model.demean())
+        .append(" subjects=").append(model.subjectColumn()).append(" blocks=").append(model.blockColumn()).append('\n');
+    contrasts.forEach(c -> sb.append("contrast=").append(c.name()).append(':').append(c.expression()).append('\n'));
+    fTests.forEach(f -> sb.append("ftest=").append(f.name()).append(':').append(f.parts()).append('\n'));
+    sb.append("shufflings=").append(shufflings).append(" seed=").append(seed).append(" tail=").append(tail)
+        .append(" partition=").append(partition).append(" chunk=").append(shufflingChunk).append('\n');
+    sb.append("spatial=").append(spatial).append('\n');
+    sb.append("mask=").append(groupMask).append(" coverage=").append(minCoverage).append(" block=").append(blockSize).append('\n');
+    sb.append("atlas=").append(atlas).append(" labels=").append(atlasLabels).append(" excludeFailed=").append(excludeFailed)
+        .append('\n');
+    java.util.TreeMap<String, java.util.TreeSet<String>> w = new java.util.TreeMap<>();
+    where.forEach((k, v) -> w.put(k, new java.util.TreeSet<>(v)));
+    sb.append("where=").append(w).append('\n');
+    if (harmonize != null) {
+      java.util.TreeMap<String, java.util.TreeSet<String>> e = new java.util.TreeMap<>();
+      harmonize.estimateWhere().forEach((k, v) -> e.put(k, new java.util.TreeSet<>(v)));
+      sb.append("combat=").append(harmonize.options()).append(" estimate=").append(e).append(" model=")
+          .append(harmonize.savedModel()).append('\n');
+    }
+    sb.append("meta=").append(meta).append(" source=").append(source).append('\n');
+    return sb.toString();
+  }
+
   /** The same settings with another number of shufflings. */
   public GroupSettings withShufflings(int k) {
     return new GroupSettings(metric, model, contrasts, fTests, k, seed, tail, partition, spatial, groupMask, minCoverage,
-        blockSize, shufflingChunk, atlas, atlasLabels, excludeFailed, where, harmonize, meta);
+        blockSize, shufflingChunk, atlas, atlasLabels, excludeFailed, where, harmonize, meta, source);
   }
 
   /** Fewest subjects with data at a voxel, of {@code n}. */

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -117,24 +118,125 @@ public final class GroupStage {
   /**
    * What a run of the stage did.
    *
-   * @param result the analysis
-   * @param outputs the URIs written
+   * @param result the analysis, or null when the stage was up to date and nothing was recomputed
+   * @param outputs the URIs written (none when up to date)
    */
-  public record Summary(Result result, List<String> outputs) {}
+  public record Summary(Result result, List<String> outputs) {
+    /** True when the stage's inputs had not changed since its last completion: nothing was recomputed. */
+    public boolean unchanged() {
+      return result == null;
+    }
+  }
 
-  /** Runs the analysis and writes every output, and the results page ({@link GroupPage}) unless {@code page} is false. */
+  /** Runs the stage every time (as {@code --reprocess all}). */
   public static Summary run(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings, String version,
       boolean page) {
+    return run(spark, cohort, derivatives, settings, version, page, org.voxelspark.ops.ReprocessMode.ALL);
+  }
+
+  /**
+   * Runs the analysis and writes every output, and the results page ({@link GroupPage}) unless
+   * {@code page} is false.
+   *
+   * <p><b>Nightly runs.</b> The stage's inputs are digested ({@link #inputsDigest}): the participant
+   * stage's run-manifest entries of the cohort's subjects, their {@code participants.tsv} rows, every
+   * setting, the content of the group mask, atlas, label table and saved ComBat model, and the
+   * software version. With {@link org.voxelspark.ops.ReprocessMode#CHANGED}, a stage whose last
+   * completion in this output directory had the same digest is not recomputed. Its record is deleted
+   * before computing and written after every output is in place (the commit point), so an
+   * interrupted run is recomputed. Without participant-stage manifest entries (maps written by
+   * another tool) the stage always runs.
+   */
+  public static Summary run(SparkSession spark, Cohort cohort, String derivatives, GroupSettings settings, String version,
+      boolean page, org.voxelspark.ops.ReprocessMode reprocess) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String out = HadoopFiles.qualify(derivatives, hadoop).toString();
     HadoopFiles.requireWritableDirectory(GroupOutputs.directory(out, settings.metric()), hadoop);
+    org.voxelspark.ops.RunManifest manifest = org.voxelspark.ops.RunManifest.load(out, hadoop);
+    String stage = stageName(settings.metric());
+    String digest = inputsDigest(manifest, cohort, settings, version, hadoop);
+    if (digest != null && reprocess == org.voxelspark.ops.ReprocessMode.CHANGED && !manifest.stale(stage, digest)) {
+      LOG.info("group stage: {} unchanged since its last run (inputs digest {}); nothing recomputed", settings.metric(), digest);
+      return new Summary(null, List.of());
+    }
+    manifest.forgetStage(stage);
     Result result = analyse(spark, cohort, out, settings);
     List<String> written = new ArrayList<>(GroupOutputs.write(result, settings, out, hadoop, version));
     if (page) {
       written.add(GroupPage.write(result, settings, out, hadoop, version));
     }
     LOG.info("group stage: {} files written to {}", written.size(), GroupOutputs.directory(out, settings.metric()));
+    if (digest != null) {
+      manifest.recordStage(stage, digest, version);
+    }
     return new Summary(result, List.copyOf(written));
+  }
+
+  /**
+   * The voxel-table directory of the analysis' modality, after checking that every included run's
+   * file is on the reference grid (the table holds each run's own voxels: resampling needs the maps).
+   */
+  static String tableOf(GroupInputs inputs, GroupSettings settings, String derivatives, Configuration conf) {
+    org.voxelspark.participant.RunKind kind = GroupInputs.kindOf(settings.metric());
+    String dir = org.voxelspark.table.VoxelTable.directory(derivatives, kind);
+    if (!inputs.resampled().isEmpty()) {
+      throw new UserInputException("--group-source", "voxel-table", inputs.resampled().size() + " subject(s) are on another grid"
+          + " than the analysis (" + inputs.resampled() + "); the voxel table holds each run's own voxels, so use"
+          + " --group-source maps, which resamples them");
+    }
+    for (SubjectMap m : inputs.maps()) {
+      String runName = new Path(m.map()).getName();
+      runName = runName.substring(0, runName.indexOf("_" + (kind == org.voxelspark.participant.RunKind.DWI ? "model-" : "desc-")));
+      String file = org.voxelspark.table.VoxelTable.file(derivatives, kind, runName);
+      try {
+        Path p = new Path(file);
+        if (!p.getFileSystem(conf).exists(p)) {
+          throw new UserInputException(file, "", "missing: the participant stage writes it (re-run it, or use --group-source maps)");
+        }
+      } catch (java.io.IOException e) {
+        throw HadoopFiles.writeError(file, e);
+      }
+    }
+    return dir;
+  }
+
+  /** The run-manifest stage name of a metric's group analysis. */
+  static String stageName(String metric) {
+    return "group-" + metric.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  /**
+   * The digest of everything the group stage of {@code settings} reads (see {@link #run}), or null
+   * when the participant stage recorded none of the cohort's runs.
+   */
+  static String inputsDigest(org.voxelspark.ops.RunManifest manifest, Cohort cohort, GroupSettings settings, String version,
+      Configuration conf) {
+    List<String> keys = cohort.subjects().stream().map(org.voxelspark.cohort.Subject::key).toList();
+    java.util.Set<String> wanted = new java.util.HashSet<>(keys);
+    if (manifest.entries().values().stream().noneMatch(e -> wanted.contains(e.subject()))) {
+      return null;
+    }
+    Map<String, String> parts = new java.util.TreeMap<>();
+    parts.put("participant", manifest.participantDigest(keys));
+    StringBuilder rows = new StringBuilder();
+    for (org.voxelspark.cohort.Subject s : cohort.subjects()) {
+      rows.append(s.key()).append('\t').append(s.site()).append('\t').append(new java.util.TreeMap<>(s.attributes()))
+          .append('\t').append(s.isValid()).append('\n');
+    }
+    parts.put("rows", org.voxelspark.ops.ContentHash.ofText(rows.toString()));
+    parts.put("settings", org.voxelspark.ops.ContentHash.ofText(settings.canonical()));
+    parts.put("version", version);
+    List<String> files = new ArrayList<>();
+    files.add(settings.groupMask());
+    files.add(settings.atlas());
+    files.add(settings.atlasLabels());
+    files.add(settings.harmonize() == null ? null : settings.harmonize().savedModel());
+    for (int i = 0; i < files.size(); i++) {
+      if (files.get(i) != null) {
+        parts.put("file" + i, org.voxelspark.ops.ContentHash.ofFile(files.get(i), conf).sha256());
+      }
+    }
+    return org.voxelspark.ops.RunManifest.digest(parts);
   }
 
   /** Runs the analysis (no outputs written; see {@link GroupOutputs#write}). */
@@ -170,8 +272,11 @@ public final class GroupStage {
     VolumeGeometry ref = inputs.reference();
     int blockCount = org.voxelspark.geometry.BlockGrid.regular(ref, settings.blockSize(), 0).blockCount();
     int partitions = Math.max(1, Math.min(blockCount, jsc.defaultParallelism() * 2));
-    JavaRDD<GroupBlock> raw = GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(),
-        settings.minSubjects(n), partitions, conf).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<GroupBlock> raw = (settings.source() == GroupSource.VOXEL_TABLE
+        ? GroupTranspose.blocksFromTable(spark, tableOf(inputs, settings, derivatives, hadoop), settings.metric(), inputs.maps(), ref,
+            givenMask, settings.blockSize(), settings.minSubjects(n), partitions)
+        : GroupTranspose.blocks(jsc, inputs.maps(), ref, givenMask, settings.blockSize(), settings.minSubjects(n), partitions, conf))
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaRDD<GroupBlock> blocks = raw;
     try {
       // the compact grid of the group mask, from the blocks' voxel lists

@@ -134,10 +134,70 @@ public final class GroupTranspose {
       Block b = grid.block(pair._1());
       float[][] rows = new float[n][];
       for (SubjectBlock sb : pair._2()) {
-        rows[sb.row()] = sb.values();
+        float[] have = rows[sb.row()];
+        if (have == null) {
+          rows[sb.row()] = sb.values();
+        } else { // a subject's block read in several pieces (voxel-table rows from several partitions)
+          float[] more = sb.values();
+          for (int q = 0; q < more.length; q++) {
+            if (!Float.isNaN(more[q])) {
+              have[q] = more[q];
+            }
+          }
+        }
       }
       GroupBlock g = assemble(b, rows, grid.nx(), grid.ny(), groupMask, minCoverage);
       return g == null ? java.util.Collections.emptyIterator() : List.of(g).iterator();
+    };
+  }
+
+  /**
+   * The transpose read from the cohort's Parquet voxel table instead of the NIfTI maps: for each
+   * subject, the rows of its run (its in-mask voxels) of the metric's column, cut into the reference
+   * grid's blocks inside each Spark partition and gathered exactly as {@link #blocks}; voxels without a
+   * row are no data. Only for runs on the reference grid (no resampling: the table holds the runs' own
+   * voxels; use the maps otherwise). The same values as the maps, so the same blocks.
+   *
+   * @param table the modality's table directory ({@link org.voxelspark.table.VoxelTable#directory})
+   * @param metric the metric column
+   */
+  public static JavaRDD<GroupBlock> blocksFromTable(org.apache.spark.sql.SparkSession spark, String table, String metric,
+      List<SubjectMap> subjects, VolumeGeometry reference, boolean[] groupMask, int blockSize, int minCoverage, int partitions) {
+    BlockGrid grid = BlockGrid.regular(reference, blockSize, 0);
+    java.util.Map<String, Integer> rowOf = new java.util.HashMap<>();
+    subjects.forEach(s -> rowOf.put(s.subjectKey(), s.row()));
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = spark.read().parquet(table)
+        .select(org.voxelspark.table.VoxelTable.SUBJECT, org.voxelspark.table.VoxelTable.VOXEL, metric)
+        .where(org.apache.spark.sql.functions.col(org.voxelspark.table.VoxelTable.SUBJECT).isin(rowOf.keySet().toArray()));
+    return rows.javaRDD().mapPartitionsToPair(cutRows(grid, reference, rowOf)).groupByKey(partitions)
+        .flatMap(gather(grid, subjects.size(), groupMask, minCoverage));
+  }
+
+  private static PairFlatMapFunction<java.util.Iterator<org.apache.spark.sql.Row>, Integer, SubjectBlock> cutRows(BlockGrid grid,
+      VolumeGeometry reference, java.util.Map<String, Integer> rowOf) {
+    return it -> {
+      int nx = reference.nx();
+      int ny = reference.ny();
+      java.util.Map<Long, float[]> pieces = new java.util.HashMap<>();
+      while (it.hasNext()) {
+        org.apache.spark.sql.Row r = it.next();
+        int row = rowOf.get(r.getString(0));
+        int voxel = r.getInt(1);
+        int i = voxel % nx;
+        int j = (voxel / nx) % ny;
+        int k = voxel / (nx * ny);
+        Block b = grid.blockOf(i, j, k);
+        float[] values = pieces.computeIfAbsent(((long) b.id() << 32) | row, x -> {
+          float[] a = new float[b.core().voxelCount()];
+          Arrays.fill(a, Float.NaN);
+          return a;
+        });
+        float v = r.getFloat(2);
+        values[b.core().localIndex(i, j, k)] = Float.isFinite(v) ? v : Float.NaN;
+      }
+      List<Tuple2<Integer, SubjectBlock>> out = new ArrayList<>(pieces.size());
+      pieces.forEach((key, values) -> out.add(new Tuple2<>((int) (key >>> 32), new SubjectBlock((int) (long) key, values))));
+      return out.iterator();
     };
   }
 

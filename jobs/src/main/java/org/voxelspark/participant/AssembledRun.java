@@ -11,7 +11,8 @@ import org.voxelspark.nifti.NiftiHeader;
  * @param task the run
  * @param header the input image's header (grid and affine of the outputs)
  * @param channels values per voxel
- * @param values {@code voxels × channels}, voxel-major (null when failed)
+ * @param values {@code channels × voxels}, channel-major: channel c of voxel v (NIfTI order) at
+ *     {@code c·voxels + v}, so each map's volumes are one contiguous range (null when failed)
  * @param problems why it failed, empty on success
  * @param errorClass class of the failure, or null
  * @param blocks number of blocks that were computed
@@ -23,16 +24,15 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
     return !problems.isEmpty();
   }
 
-  /** Channels {@code c .. c+count−1} as {@code count} volumes, volume-major, i fastest. */
+  /** The same values for another task (the run with its outputs directed to a staging directory). */
+  public AssembledRun withTask(RunTask other) {
+    return new AssembledRun(other, header, channels, values, problems, errorClass, blocks, nonFiniteVoxels);
+  }
+
+  /** Channels {@code c .. c+count−1} as {@code count} volumes, volume-major, i fastest (a copy). */
   public float[] channels(int c, int count) {
     int voxels = values.length / channels;
-    float[] out = new float[voxels * count];
-    for (int q = 0; q < count; q++) {
-      for (int v = 0; v < voxels; v++) {
-        out[q * voxels + v] = values[v * channels + c + q];
-      }
-    }
-    return out;
+    return java.util.Arrays.copyOfRange(values, c * voxels, (c + count) * voxels);
   }
 
   /** The values a derivative map holds: its channels, normalised over the run's mask if it says so. */
@@ -116,11 +116,6 @@ public record AssembledRun(RunTask task, NiftiHeader header, int channels, float
 
   /** Channel {@code c} as one volume, i fastest. */
   public float[] channel(int c) {
-    int voxels = values.length / channels;
-    float[] out = new float[voxels];
-    for (int v = 0; v < voxels; v++) {
-      out[v] = values[v * channels + c];
-    }
-    return out;
+    return channels(c, 1);
   }
 }

@@ -116,8 +116,10 @@ public record ParticipantKernels(double b0Threshold, TensorFitMethod dtiMethod, 
         boolean[] mask = FiniteSamples.excludeNonFinite(MedianOtsu.mask(meanB0, header.nx(), header.ny(), header.nz(),
             MEDIAN_OTSU_RADIUS, MEDIAN_OTSU_PASSES), finite);
         TensorModel model = new TensorModel(g, tensorSettings());
-        yield new RunPlan(new CompositeKernel(List.of(new TemporalStatisticsKernel(g.b0Volumes(), false), new MaskKernel(),
-            new TensorKernel(model))), mask, FiniteSamples.nonFiniteCount(finite));
+        // the b0 statistics are computed once, on the whole volume, for the mask and for the mean-b0 map
+        yield new RunPlan(new CompositeKernel(List.of(new org.voxelspark.kernel.PrecomputedKernel(stats, TemporalStatistics.CHANNELS,
+            header.nx(), header.ny(), header.nz()), new MaskKernel(), new TensorKernel(model))), mask,
+            FiniteSamples.nonFiniteCount(finite));
       }
       case BOLD -> bold.plan(task, image, conf);
     };

@@ -61,7 +61,7 @@ public final class ParticipantOutputs {
       sidecar.put("Units", map.units());
       sidecar.put("Sources", sources);
       sidecar.putAll(parameters);
-      sidecar.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));
+      sidecar.put("GeneratedBy", List.of(generatedBy(version)));
       String json = file.substring(0, file.length() - ".nii.gz".length()) + ".json";
       HadoopFiles.writeText(json, conf, JSON.writeValueAsString(sidecar) + "\n");
       written.add(json);
@@ -94,5 +94,13 @@ public final class ParticipantOutputs {
     VoxelTableWriter.write(file, conf, new VoxelTableWriter.RunValues(task.kind(), task.subjectKey(), task.site(), task.name(),
         run.header(), mask, metrics, blockSize), task.nifti(), version);
     return file;
+  }
+
+  /** {@code {"Name": "voxelspark", "Version": ...}} in this order (Map.of's order changes from one JVM to the next). */
+  static Map<String, Object> generatedBy(String version) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("Name", "voxelspark");
+    m.put("Version", version);
+    return m;
   }
 }

@@ -20,6 +20,8 @@ import org.voxelspark.cohort.Subject;
 import org.voxelspark.error.UserInputException;
 import org.voxelspark.io.HadoopFiles;
 import org.voxelspark.io.SerializableConfiguration;
+import org.voxelspark.ops.IncrementalOptions;
+import org.voxelspark.ops.IncrementalRun;
 
 /**
  * The participant stage (BIDS-App level {@code participant}): every run of every valid subject →
@@ -47,11 +49,22 @@ public final class ParticipantStage {
 
   private ParticipantStage() {}
 
+  private static final java.util.Comparator<RunResult> BY_RUN =
+      (a, b) -> (a.task().subjectKey() + a.task().name()).compareTo(b.task().subjectKey() + b.task().name());
+
   /** One failed subject or run. */
   public record Failure(String subject, String stage, String errorClass, String message) {}
 
-  /** What the stage did. */
-  public record Summary(int subjects, List<RunResult> runs, List<Failure> failures, String outputDir) {
+  /**
+   * What the stage did.
+   *
+   * @param runs every committed run in the output (computed now or kept from an earlier run) and
+   *     every run that failed now
+   * @param keptRuns how many runs of the input were kept from an earlier run (not computed)
+   * @param computedRuns how many runs were computed now (succeeded or failed)
+   */
+  public record Summary(int subjects, List<RunResult> runs, List<Failure> failures, String outputDir, int keptRuns,
+      int computedRuns) {
     public long succeededRuns() {
       return runs.stream().filter(RunResult::succeeded).count();
     }
@@ -71,6 +84,15 @@ public final class ParticipantStage {
   /** As {@link #run(SparkSession, Cohort, String, KernelFactory, int, boolean, String)}, for the runs of {@code kinds} only. */
   public static Summary run(SparkSession spark, Cohort cohort, String outputDir, KernelFactory kernels, int blockSize,
       boolean failFast, String version, java.util.Set<RunKind> kinds) {
+    return run(spark, cohort, outputDir, kernels, blockSize, failFast, version, kinds, IncrementalOptions.defaults());
+  }
+
+  /**
+   * As {@link #run(SparkSession, Cohort, String, KernelFactory, int, boolean, String, java.util.Set)},
+   * with the choice of what to compute again in an output that already holds results.
+   */
+  public static Summary run(SparkSession spark, Cohort cohort, String outputDir, KernelFactory kernels, int blockSize,
+      boolean failFast, String version, java.util.Set<RunKind> kinds, IncrementalOptions incrementalOptions) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String out = HadoopFiles.qualify(outputDir, hadoop).toString();
     HadoopFiles.requireWritableDirectory(out, hadoop);
@@ -86,8 +108,14 @@ public final class ParticipantStage {
       throw new UserInputException(all);
     }
     List<RunTask> tasks = tasks(cohort, out).stream().filter(t -> kinds.contains(t.kind())).toList();
-    LOG.info("participant stage: {} runs of {} subjects ({} with input problems), blocks of {}^3 voxels, output {}",
-        tasks.size(), cohort.validSubjects().size(), cohort.invalidSubjects().size(), blockSize, out);
+    // Incremental runs (org.voxelspark.ops.IncrementalRun, docs/outputs.md "Run manifest"): only
+    // new or changed runs are computed; the others' rows are carried over into the tables.
+    IncrementalRun incremental = IncrementalRun.start(spark, cohort, out, tasks, kernels, version, blockSize, kinds,
+        incrementalOptions);
+    tasks = incremental.toCompute();
+    LOG.info("participant stage: {} runs to compute ({} kept) of {} subjects ({} with input problems), blocks of {}^3 voxels, "
+        + "output {}", tasks.size(), incremental.keptRuns(), cohort.validSubjects().size(), cohort.invalidSubjects().size(),
+        blockSize, out);
     writeDatasetDescription(out, cohort, hadoop, version);
     List<RunResult> results = new ArrayList<>();
     if (!tasks.isEmpty()) {
@@ -95,13 +123,21 @@ public final class ParticipantStage {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SerializableConfiguration conf = new SerializableConfiguration(hadoop);
       JavaRDD<RunTask> runs = jsc.parallelize(tasks, tasks.size());
-      int partitions = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism()));
-      JavaRDD<AssembledRun> assembled = ParticipantFunctions.assemble(
-          ParticipantFunctions.computeBlocks(runs, kernels, blockSize, conf, failFast), partitions, conf);
-      results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize).collect());
-      results.sort((a, b) -> (a.task().subjectKey() + a.task().name()).compareTo(b.task().subjectKey() + b.task().name()));
-      LOG.info("participant stage: {} of {} runs done in {} s", results.stream().filter(RunResult::succeeded).count(),
-          results.size(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      // one Spark stage: each run's task reads, computes its blocks, reassembles and writes (no shuffle)
+      org.voxelspark.spark.StageTimers timers = org.voxelspark.spark.StageTimers.create(jsc, "participant");
+      JavaRDD<AssembledRun> assembled = ParticipantFunctions.computeRuns(runs, kernels, blockSize, conf, failFast,
+          jsc.sc().longAccumulator(org.voxelspark.spark.ProgressListener.BLOCKS_ACCUMULATOR), timers);
+      incremental.annotateJobs(jsc); // totals for the progress line
+      try {
+        results.addAll(ParticipantFunctions.write(assembled, kernels, conf, version, out, blockSize, incremental.committer(),
+            timers).collect());
+      } finally {
+        incremental.finish(jsc);
+      }
+      results.sort(BY_RUN);
+      double wall = (System.nanoTime() - start) / 1e9;
+      LOG.info("participant stage: {} of {} runs done in {} s; {}", results.stream().filter(RunResult::succeeded).count(),
+          results.size(), String.format("%.1f", wall), timers.describe(wall, jsc.defaultParallelism()));
     }
     for (RunResult r : results) {
       for (UserInputException.Problem p : r.problems()) {
@@ -109,8 +145,12 @@ public final class ParticipantStage {
             r.errorClass(), p.render()));
       }
     }
+    int computed = results.size();
+    results.addAll(incremental.carriedOver());
+    results.sort(BY_RUN);
     writeTables(out, results, failures, hadoop);
-    return new Summary(cohort.subjects().size(), List.copyOf(results), List.copyOf(failures), out);
+    return new Summary(cohort.subjects().size(), List.copyOf(results), List.copyOf(failures), out, incremental.keptRuns(),
+        computed);
   }
 
   /** One task per run of every valid subject, with its output directory. */
@@ -135,7 +175,7 @@ public final class ParticipantStage {
     d.put("Name", "voxelspark derivatives");
     d.put("BIDSVersion", "1.8.0");
     d.put("DatasetType", "derivative");
-    d.put("GeneratedBy", List.of(Map.of("Name", "voxelspark", "Version", version)));
+    d.put("GeneratedBy", List.of(ParticipantOutputs.generatedBy(version)));
     d.put("SourceDatasets", List.of(Map.of("URL", cohort.root())));
     try {
       HadoopFiles.writeText(new Path(out, "dataset_description.json").toString(), conf, JSON.writeValueAsString(d) + "\n");

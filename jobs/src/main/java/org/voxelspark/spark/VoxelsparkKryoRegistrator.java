@@ -36,6 +36,7 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.group.GroupFunctions.BlockInference.class,
     org.voxelspark.group.GroupFunctions.ChunkPiece.class,
     org.voxelspark.group.GroupRois.BlockSums.class,
+    org.voxelspark.spark.StageTimers.class,
     org.voxelspark.group.GroupFunctions.BlockSummary.class,
     org.voxelspark.group.GroupMeta.BlockMeta.class,
     org.voxelspark.group.GroupHarmonize.Adjusted.class,
@@ -64,6 +65,9 @@ public final class VoxelsparkKryoRegistrator implements KryoRegistrator {
     org.voxelspark.report.ReportRecords.QcResult.class,
     org.voxelspark.report.ReportRecords.SubjectEntry.class,
     org.voxelspark.report.ReportRecords.PageResult.class,
+    org.voxelspark.ops.InputHashing.Request.class,
+    org.voxelspark.ops.InputHashing.Result.class,
+    org.voxelspark.ops.PendingRuns.class,
   };
 
   /**

@@ -11,7 +11,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -189,7 +188,7 @@ public final class SmallTable {
       throws IOException {
     MessageType schema = schema();
     Map<String, String> meta = Map.copyOf(Objects.requireNonNullElse(metadata, Map.of()));
-    try (ParquetWriter<Object[]> writer = new Builder(new StreamOutputFile(out, uri), new RowSupport(schema, meta, columns))
+    try (ParquetWriter<Object[]> writer = new SupportBuilder<Object[]>(new StreamOutputFile(out, uri), new RowSupport(schema, meta, columns))
         .withConf(conf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -241,25 +240,6 @@ public final class SmallTable {
         rc.endField(col.name(), c);
       }
       rc.endMessage();
-    }
-  }
-
-  private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-    private final RowSupport support;
-
-    Builder(OutputFile file, RowSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
-      return support;
     }
   }
 }

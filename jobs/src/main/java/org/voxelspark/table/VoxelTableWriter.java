@@ -10,7 +10,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
@@ -26,8 +25,9 @@ import org.voxelspark.participant.RunKind;
  * voxel index, straight from the run's primitive map arrays (no row objects, no boxing), atomically
  * through {@link HadoopFiles#writeAtomically}.
  *
- * <p>Parquet settings: Snappy compression (Spark's default codec), dictionary encoding (the key
- * strings are constant within a file and cost almost nothing), row groups of at most
+ * <p>Parquet settings: Snappy compression (Spark's default codec), dictionary encoding for the keys
+ * (the strings are constant within a file and cost almost nothing; not for the voxel index and the
+ * float metrics, whose values are nearly all distinct), row groups of at most
  * {@value #ROW_GROUP_ROWS} rows (about 1 MiB, a 32³ block of brain) so that the min/max statistics of
  * {@code block_id} in the footer select the row groups of one block, and pages of {@value #PAGE_BYTES}
  * bytes.
@@ -94,7 +94,14 @@ public final class VoxelTableWriter {
     Map<String, String> meta = VoxelTable.metadata(h.nx(), h.ny(), h.nz(), affine12, v.blockSize(), source, version);
     RowSupport support = new RowSupport(VoxelTable.schema(v.kind()), meta, v);
     long written = 0;
-    try (ParquetWriter<Cursor> writer = new Builder(new StreamOutputFile(out, uri), support)
+    SupportBuilder<Cursor> builder = new SupportBuilder<Cursor>(new StreamOutputFile(out, uri), support);
+    // dictionaries for the keys (constant or few values per file), not for the unique voxel index
+    // and the float metrics, where a dictionary only costs time before Parquet falls back from it
+    builder.withDictionaryEncoding(VoxelTable.VOXEL, false);
+    for (VoxelTable.MetricColumn c : VoxelTable.metricColumns(v.kind())) {
+      builder.withDictionaryEncoding(c.name(), false);
+    }
+    try (ParquetWriter<Cursor> writer = builder
         .withConf(conf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -209,25 +216,6 @@ public final class VoxelTableWriter {
       rc.startField(name, index);
       rc.addInteger(value);
       rc.endField(name, index);
-    }
-  }
-
-  private static final class Builder extends ParquetWriter.Builder<Cursor, Builder> {
-    private final RowSupport support;
-
-    Builder(OutputFile file, RowSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Cursor> getWriteSupport(Configuration conf) {
-      return support;
     }
   }
 }

@@ -53,7 +53,7 @@ class GroupHarmonizeSparkTest {
 
   static GroupSettings settings(GroupSettings.Harmonization h, MetaOptions meta, String atlas) {
     return new GroupSettings("fa", MODEL, CONTRASTS, SITE_F, 1, 1, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 5, 32, atlas,
-        null, false, Map.of(), h, meta);
+        null, false, Map.of(), h, meta, org.voxelspark.group.GroupSource.MAPS);
   }
 
   static double fractionSignificant(double[] p) {

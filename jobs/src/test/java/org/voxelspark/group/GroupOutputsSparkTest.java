@@ -61,7 +61,7 @@ class GroupOutputsSparkTest {
         List.of(), 100, 3, Tail.ONE_SIDED, Partition.RIDGWAY, SpatialInference.Settings.palm(false, 2.3), null, 1, 8, 32,
         atlasFile, tmp.resolve("atlas.tsv").toString(), false, Map.of(),
         new GroupSettings.Harmonization(org.voxelspark.harmonize.ComBatOptions.defaults(), Map.of(), null),
-        org.voxelspark.meta.MetaOptions.defaults());
+        org.voxelspark.meta.MetaOptions.defaults(), org.voxelspark.group.GroupSource.MAPS);
     summary = GroupStage.run(SparkTestSession.get(), cohort, tmp.toString(), settings, "test", true);
     dir = GroupOutputs.directory(tmp.toString(), "fa");
   }
@@ -174,10 +174,23 @@ class GroupOutputsSparkTest {
   }
 
   @Test
+  void aPageIsWrittenWhenNothingIsSignificant() throws Exception {
+    Path out = tmp.resolve("nothing");
+    Cohort cohort = SyntheticDerivatives.write(out, 10, 0, 4);
+    // FA falls with age in the synthetic data: the opposite contrast finds nothing
+    GroupSettings none = new GroupSettings("fa", ModelSpec.parse("age"), List.of(new ContrastSpec("olderHigher", "age")),
+        List.of(), 50, 3, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 8, 32, null, null, false, Map.of(), null, null, org.voxelspark.group.GroupSource.MAPS);
+    GroupStage.Summary s = GroupStage.run(SparkTestSession.get(), cohort, out.toString(), none, "test", true);
+    assertTrue(java.util.Arrays.stream(s.result().tests().get(0).fweP()).allMatch(p -> p >= 0.05));
+    String html = Files.readString(Path.of(GroupOutputs.directory(out.toString(), "fa"), "group.html"));
+    assertTrue(html.contains("no voxel has FWE p &lt; 0.05"), "the page says so");
+  }
+
+  @Test
   void aSelectionAnalysesOnlyTheSelectedSubjects() throws Exception {
     Cohort cohort = SyntheticDerivatives.write(tmp.resolve("sel"), 16, 0.12, 9);
     GroupSettings patients = new GroupSettings("fa", ModelSpec.parse("age"), List.of(new ContrastSpec("age", "-age")), List.of(),
-        1, 3, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 8, 32, null, null, false, Map.of("group", Set.of("HFS")), null, null);
+        1, 3, Tail.ONE_SIDED, Partition.RIDGWAY, null, null, 1, 8, 32, null, null, false, Map.of("group", Set.of("HFS")), null, null, org.voxelspark.group.GroupSource.MAPS);
     GroupStage.Result r = GroupStage.analyse(SparkTestSession.get(), cohort, tmp.resolve("sel").toString(), patients);
     assertEquals(8, r.design().subjects(), "the 8 patients of 16");
     assertTrue(r.inputs().excluded().isEmpty(), "not selected is not excluded");

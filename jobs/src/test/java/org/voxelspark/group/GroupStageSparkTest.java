@@ -43,7 +43,7 @@ class GroupStageSparkTest {
     settings = new GroupSettings("fa", ModelSpec.parse("group + age + sex").withBlocks("site"),
         List.of(new ContrastSpec("HFSltHC", "-group[HFS]"), new ContrastSpec("age", "age")),
         List.of(new FTestSpec("groupOrAge", List.of("HFSltHC", "age"))), 200, 42, Tail.ONE_SIDED, Partition.RIDGWAY,
-        SpatialInference.Settings.palm(true, 2.3), null, 0.9, 5, 64, null, null, false, java.util.Map.of(), null, null);
+        SpatialInference.Settings.palm(true, 2.3), null, 0.9, 5, 64, null, null, false, java.util.Map.of(), null, null, org.voxelspark.group.GroupSource.MAPS);
     result = GroupStage.analyse(SparkTestSession.get(), cohort, tmp.toString(), settings);
   }
 

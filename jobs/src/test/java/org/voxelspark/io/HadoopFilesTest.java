@@ -89,4 +89,33 @@ class HadoopFilesTest {
       assertFalse(s.findAny().isPresent(), "the write probe was removed");
     }
   }
+
+  @Test
+  void writeErrorsTheUserCanFixNameThePath() throws IOException {
+    // a genuine ENOSPC from the operating system: /dev/full refuses every write
+    IOException full = null;
+    if (Files.exists(Path.of("/dev/full"))) {
+      try (java.io.FileOutputStream out = new java.io.FileOutputStream("/dev/full")) {
+        out.write(new byte[4096]);
+        out.flush();
+      } catch (IOException e) {
+        full = e;
+      }
+    }
+    if (full == null) {
+      full = new IOException("No space left on device");
+    }
+    RuntimeException e = HadoopFiles.writeError("file:/out/sub-01/dwi/x.nii.gz", new IOException("write failed", full));
+    assertTrue(e instanceof UserInputException, e.toString());
+    assertEquals("file:/out/sub-01/dwi/x.nii.gz: cannot write: no space left on the device", e.getMessage());
+    RuntimeException denied = HadoopFiles.writeError("hdfs://nn/out/x",
+        new org.apache.hadoop.security.AccessControlException("Permission denied: user=alice, access=WRITE"));
+    assertTrue(denied.getMessage().startsWith("hdfs://nn/out/x: cannot write: permission denied (Permission denied: user=alice"),
+        denied.getMessage());
+    RuntimeException quota = HadoopFiles.writeError("hdfs://nn/out/x",
+        new org.apache.hadoop.hdfs.protocol.DSQuotaExceededException("The DiskSpace quota of /out is exceeded"));
+    assertTrue(quota instanceof UserInputException && quota.getMessage().contains("quota or capacity is exhausted"), quota.toString());
+    RuntimeException other = HadoopFiles.writeError("file:/out/x", new IOException("connection reset"));
+    assertTrue(other instanceof UncheckedIOException, "not the user's to fix: " + other);
+  }
 }

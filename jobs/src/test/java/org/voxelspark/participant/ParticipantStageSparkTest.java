@@ -89,7 +89,8 @@ class ParticipantStageSparkTest {
       assertEquals(tasks.size(), runs.size());
       for (AssembledRun r : runs) {
         assertFalse(r.failed(), r.problems().toString());
-        NiftiImage whole = NiftiReader.read(Path.of(java.net.URI.create(r.task().nifti())), VoxelLayout.VOXEL_MAJOR);
+        // the identity kernel's channels are the volumes: the assembled run, channel-major, is the image volume-major
+        NiftiImage whole = NiftiReader.read(Path.of(java.net.URI.create(r.task().nifti())), VoxelLayout.VOLUME_MAJOR);
         assertArrayEquals(whole.data(), r.values(), r.task().name() + " block size " + blockSize);
         assertTrue(r.blocks() > 1, "cut into several blocks");
       }

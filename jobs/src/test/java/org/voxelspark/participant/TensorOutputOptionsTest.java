@@ -30,7 +30,7 @@ class TensorOutputOptionsTest {
     float[] values = new float[voxels * channels];
     for (int v = 0; v < voxels; v++) {
       for (TensorComponent c : TensorComponent.values()) { // component c of voxel v = 10·v + ordinal
-        values[v * channels + ParticipantKernels.DWI_TENSOR + TensorFitter.TENSOR + c.ordinal()] = 10 * v + c.ordinal();
+        values[(ParticipantKernels.DWI_TENSOR + TensorFitter.TENSOR + c.ordinal()) * voxels + v] = 10 * v + c.ordinal();
       }
     }
     RunTask task = new RunTask("sub-01", "A", RunKind.DWI, "sub-01_dwi", "in.nii.gz", "b.bval", "b.bvec", null, "out");

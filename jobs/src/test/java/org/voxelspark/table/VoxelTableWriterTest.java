@@ -71,6 +71,70 @@ class VoxelTableWriterTest {
     }
   }
 
+  /**
+   * Parquet-java shares one values-writer factory across the JVM unless the writer brings its own;
+   * a small table (dictionary on for every column) written while a voxel table is open would then
+   * turn on the dictionary of the voxel table's metric columns for its next row groups, and the same
+   * values would give files of different bytes from run to run.
+   */
+  @Test
+  void aConcurrentWriterWithOtherSettingsDoesNotChangeTheVoxelTablesEncodings() throws Exception {
+    int nx = 64;
+    int ny = 64;
+    int nz = 48;
+    int voxels = nx * ny * nz;
+    NiftiHeader h = NiftiHeader.builder(new VolumeGeometry(nx, ny, nz, Affine.scaling(3, 3, 3, -96, -96, -72)), 1).build();
+    boolean[] mask = new boolean[voxels];
+    java.util.Arrays.fill(mask, true);
+    List<float[]> metrics = new ArrayList<>();
+    for (int c = 0; c < VoxelTable.metricColumns(RunKind.BOLD).size(); c++) {
+      float[] m = new float[voxels];
+      for (int v = 0; v < voxels; v++) {
+        m[v] = (v * 7 + c) % 50; // 50 distinct values: a dictionary would pay, were it on
+      }
+      metrics.add(m);
+    }
+    VoxelTableWriter.RunValues values = new VoxelTableWriter.RunValues(RunKind.BOLD, "sub-01", "A", "sub-01_task-rest", h,
+        mask, metrics, 16);
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    SmallTable other = SmallTable.of(SmallTable.Column.string("name"), SmallTable.Column.real("value"));
+    for (int r = 0; r < 100; r++) {
+      other.add("row" + (r % 3), (double) (r % 4));
+    }
+    Thread smallTables = new Thread(() -> {
+      int n = 0;
+      while (writing.get()) {
+        other.writeParquet(tmp.resolve("small-" + (n++ % 4) + ".parquet").toString(), new Configuration(), java.util.Map.of());
+      }
+    });
+    smallTables.start();
+    List<Long> sizes = new ArrayList<>();
+    try {
+      for (int round = 0; round < 6; round++) {
+        String file = tmp.resolve("voxels-" + round + ".parquet").toString();
+        VoxelTableWriter.write(file, new Configuration(), values, "file:/in.nii.gz", "test");
+        sizes.add(Files.size(Path.of(file)));
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file),
+            new Configuration()))) {
+          assertTrue(reader.getFooter().getBlocks().size() >= 4, "several row groups");
+          for (BlockMetaData g : reader.getFooter().getBlocks()) {
+            for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : g.getColumns()) {
+              String name = c.getPath().toDotString();
+              boolean metric = VoxelTable.metricColumns(RunKind.BOLD).stream().anyMatch(m -> m.name().equals(name));
+              if (metric || name.equals(VoxelTable.VOXEL)) {
+                assertTrue(!c.getEncodingStats().hasDictionaryPages(), name + " is written without a dictionary, round " + round);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      writing.set(false);
+      smallTables.join();
+    }
+    assertEquals(1, sizes.stream().distinct().count(), "the same values give the same file size: " + sizes);
+  }
+
   @Test
   void docsDescribeEveryColumnOfBothTables() throws IOException {
     String doc = Files.readString(Path.of(System.getProperty("voxelspark.repo.root", "..")).resolve("docs/outputs.md"));

@@ -53,6 +53,22 @@ public record SampleCohortSpec(long seed, List<SiteSpec> sites, Scale scale) {
     return new SampleCohortSpec(seed, List.of(new SiteSpec("A", 10), new SiteSpec("B", 8), new SiteSpec("C", 10)), Scale.DEMO);
   }
 
+  /**
+   * {@code n} subjects over sites A, B, C: ⌈n/3⌉ each at A and C and the rest at B (at least one;
+   * then C gives way), so the demo's 28 are 10, 8, 10.
+   */
+  public static SampleCohortSpec of(long seed, int n, Scale scale) {
+    if (n < 3) {
+      throw new IllegalArgumentException("a sample cohort needs at least 3 subjects (one per site), got " + n);
+    }
+    int a = (n + 2) / 3;
+    int c = a;
+    if (n - a - c < 1) {
+      c = n - a - 1;
+    }
+    return new SampleCohortSpec(seed, List.of(new SiteSpec("A", a), new SiteSpec("B", n - a - c), new SiteSpec("C", c)), scale);
+  }
+
   /** Total number of subjects. */
   public int subjectCount() {
     return sites.stream().mapToInt(SiteSpec::subjects).sum();

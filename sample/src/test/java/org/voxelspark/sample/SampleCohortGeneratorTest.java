@@ -42,6 +42,18 @@ class SampleCohortGeneratorTest {
   }
 
   @Test
+  void cohortsOfAnySizeSpreadOverTheThreeSitesAndTwentyEightIsTheDemo() {
+    assertEquals(SampleCohortSpec.demo(1).sites(), SampleCohortSpec.of(1, 28, SampleCohortSpec.Scale.DEMO).sites());
+    for (int n : new int[] {3, 4, 5, 7, 16, 64, 1000}) {
+      List<SampleCohortSpec.SiteSpec> sites = SampleCohortSpec.of(1, n, SampleCohortSpec.Scale.TINY).sites();
+      assertEquals(n, sites.stream().mapToInt(SampleCohortSpec.SiteSpec::subjects).sum(), "n = " + n);
+      assertTrue(sites.stream().allMatch(x -> x.subjects() >= 1), "every site has a subject: " + sites);
+      assertTrue(sites.stream().mapToInt(SampleCohortSpec.SiteSpec::subjects).max().getAsInt()
+          - sites.stream().mapToInt(SampleCohortSpec.SiteSpec::subjects).min().getAsInt() <= Math.max(2, n / 10), "even: " + sites);
+    }
+  }
+
+  @Test
   void sameSeedSameBytesOtherSeedOtherBytes() throws Exception {
     Path again = tmp.resolve("again");
     SampleCohortGenerator.generate(again, new SampleCohortSpec(11, SITES, SampleCohortSpec.Scale.TINY));
