@@ -113,6 +113,10 @@ class LauncherIT {
     String megameta = Files.readAllLines(groupDir.resolve("desc-fa_contrast-HCgtHFS_megameta.tsv")).stream()
         .filter(l -> l.contains("\tcst_left\t")).findFirst().orElseThrow();
     assertTrue(Double.parseDouble(megameta.split("\t")[10]) < 0.05, "and the meta-analysis over sites agrees: " + megameta);
+    List<String> clusterMeta = Files.readAllLines(groupDir.resolve("desc-fa_contrast-HCgtHFS_clustermegameta.tsv"));
+    assertEquals(Files.readAllLines(groupDir.resolve("desc-fa_contrast-HCgtHFS_clusters.tsv")).size(), clusterMeta.size(),
+        "mega vs meta for every cluster");
+    assertEquals("3", clusterMeta.get(1).split("\t")[13], "the largest cluster pooled over the three sites: " + clusterMeta.get(1));
 
     // one subject's BOLD is truncated: reported, the others finish, exit code 1, no stack trace
     Path bold = cohort.resolve("sub-05/func/sub-05_task-rest_bold.nii.gz");

@@ -215,39 +215,59 @@ public final class GroupOutputs {
       w.map(mapName(m, l, "p", null, "fisher"), mr.fisherP(), 0, 1, NiftiHeader.INTENT_PVAL, "Fisher's combined one-sided p");
     }
     if (r.roiMeta() != null) {
-      GroupRois.Result rois = r.rois();
       org.voxelspark.meta.SiteMeta sm = r.metaSites();
-      int nr = rois.rois().length;
-      int k = sm.sites().size();
       for (int c = 0; c < r.roiMeta().size(); c++) {
-        org.voxelspark.meta.SiteMeta.ContrastResult cr = r.roiMeta().get(c);
         String l = label(sm.contrastNames().get(c));
-        GroupAnalysis.TestResult mega = rois.analysis().tests().get(c);
-        SmallTable t = SmallTable.of(Column.integer("roi"), Column.string("name"), Column.real("mega_effect"),
-            Column.real("mega_t"), Column.real("mega_p_fwe"), Column.string("meta_effect_size"), Column.real("meta_estimate"),
-            Column.real("meta_se"), Column.real("meta_ci_lower"), Column.real("meta_ci_upper"), Column.real("meta_p"),
-            Column.real("meta_i2"), Column.real("meta_tau2"), Column.integer("meta_k"));
-        SmallTable sites = SmallTable.of(Column.integer("roi"), Column.string("name"), Column.string("site"),
-            Column.real("effect"), Column.real("variance"), Column.real("ci_lower"), Column.real("ci_upper"));
-        for (int q = 0; q < nr; q++) {
-          org.voxelspark.meta.MetaMaps pm = cr.pooled();
-          t.add(rois.rois()[q], rois.names().get(q), rois.analysis().glm().get(GlmOutput.COPE, c, q),
-              rois.analysis().glm().get(GlmOutput.T, c, q), mega.fweP()[q], sm.isHedgesG(c) ? "hedges_g" : "fisher_z",
-              pm.get(org.voxelspark.meta.MetaOutput.ESTIMATE)[q], pm.get(org.voxelspark.meta.MetaOutput.SE)[q],
-              pm.get(org.voxelspark.meta.MetaOutput.CI_LOWER)[q], pm.get(org.voxelspark.meta.MetaOutput.CI_UPPER)[q],
-              pm.get(org.voxelspark.meta.MetaOutput.P)[q], pm.get(org.voxelspark.meta.MetaOutput.I2)[q],
-              pm.get(org.voxelspark.meta.MetaOutput.TAU2)[q], pm.k()[q]);
-          for (int s2 = 0; s2 < k; s2++) {
-            double e = cr.effect()[s2 * nr + q];
-            double v = cr.variance()[s2 * nr + q];
-            double half = 1.959963984540054 * Math.sqrt(v);
-            sites.add(rois.rois()[q], rois.names().get(q), sm.sites().get(s2), e, v, e - half, e + half);
-          }
-        }
-        w.table(tableStem(m, l, "megameta"), t);
-        w.table(tableStem(m, l, "roisites"), sites);
+        GroupRois.Result rois = r.rois();
+        megaMetaTables(w, "roi", rois, c, rois.analysis().tests().get(c).fweP(), r.roiMeta().get(c), sm,
+            tableStem(m, l, "megameta"), tableStem(m, l, "roisites"));
       }
     }
+    for (GroupStage.ClusterMeta cm : r.clusterMeta()) {
+      org.voxelspark.meta.SiteMeta sm = r.metaSites();
+      String l = label(sm.contrastNames().get(cm.test()));
+      megaMetaTables(w, "cluster", cm.mega(), cm.test(), r.tests().get(cm.test()).spatial().clusterExtentFweP(), cm.meta(), sm,
+          tableStem(m, l, "clustermegameta"), tableStem(m, l, "clustersites"));
+    }
+  }
+
+  /**
+   * One mega-vs-meta table (a row per ROI or cluster: the pooled analysis' effect, t and FWE p beside
+   * the meta-analysis of the sites' effects) and its per-site table (the forest plot's rows).
+   *
+   * @param key the first column's name ({@code roi} or {@code cluster})
+   * @param units the ROIs or clusters, their means and the mega GLM on them
+   * @param contrast the t-contrast's index
+   * @param megaFwe the FWE p of each unit in the pooled analysis (over ROIs; for clusters, the
+   *     cluster-extent FWE p of the voxelwise permutation)
+   */
+  private static void megaMetaTables(Writer w, String key, GroupRois.Result units, int contrast, double[] megaFwe,
+      org.voxelspark.meta.SiteMeta.ContrastResult cr, org.voxelspark.meta.SiteMeta sm, String stem, String sitesStem) {
+    int nr = units.rois().length;
+    int k = sm.sites().size();
+    SmallTable t = SmallTable.of(Column.integer(key), Column.string("name"), Column.real("mega_effect"),
+        Column.real("mega_t"), Column.real("mega_p_fwe"), Column.string("meta_effect_size"), Column.real("meta_estimate"),
+        Column.real("meta_se"), Column.real("meta_ci_lower"), Column.real("meta_ci_upper"), Column.real("meta_p"),
+        Column.real("meta_i2"), Column.real("meta_tau2"), Column.integer("meta_k"));
+    SmallTable sites = SmallTable.of(Column.integer(key), Column.string("name"), Column.string("site"),
+        Column.real("effect"), Column.real("variance"), Column.real("ci_lower"), Column.real("ci_upper"));
+    org.voxelspark.meta.MetaMaps pm = cr.pooled();
+    for (int q = 0; q < nr; q++) {
+      t.add(units.rois()[q], units.names().get(q), units.analysis().glm().get(GlmOutput.COPE, contrast, q),
+          units.analysis().glm().get(GlmOutput.T, contrast, q), megaFwe[q], sm.isHedgesG(contrast) ? "hedges_g" : "fisher_z",
+          pm.get(org.voxelspark.meta.MetaOutput.ESTIMATE)[q], pm.get(org.voxelspark.meta.MetaOutput.SE)[q],
+          pm.get(org.voxelspark.meta.MetaOutput.CI_LOWER)[q], pm.get(org.voxelspark.meta.MetaOutput.CI_UPPER)[q],
+          pm.get(org.voxelspark.meta.MetaOutput.P)[q], pm.get(org.voxelspark.meta.MetaOutput.I2)[q],
+          pm.get(org.voxelspark.meta.MetaOutput.TAU2)[q], pm.k()[q]);
+      for (int s2 = 0; s2 < k; s2++) {
+        double e = cr.effect()[s2 * nr + q];
+        double v = cr.variance()[s2 * nr + q];
+        double half = 1.959963984540054 * Math.sqrt(v);
+        sites.add(units.rois()[q], units.names().get(q), sm.sites().get(s2), e, v, e - half, e + half);
+      }
+    }
+    w.table(stem, t);
+    w.table(sitesStem, sites);
   }
 
   /** Column names of the saved ComBat model (per voxel; site and covariate columns are suffixed). */

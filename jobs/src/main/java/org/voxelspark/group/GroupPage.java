@@ -151,7 +151,22 @@ public final class GroupPage {
                 new Correlation(pr, p, n, "partial r given the other covariates, two-sided p")));
           }
           if (r.roiMeta() != null) {
-            forests.add(forest(r, t, q, name, roi, s));
+            forests.add(forest(r.metaSites(), r.roiMeta().get(t), r.rois().rois().length, t, q, name, roi, s));
+          }
+        }
+      }
+      for (GroupStage.ClusterMeta cm : r.clusterMeta()) {
+        if (cm.test() != t) {
+          continue;
+        }
+        double[] fwe = test.spatial().clusterExtentFweP();
+        int shown = 0;
+        for (int q = 0; q < fwe.length && shown < 4; q++) { // clusters are in decreasing extent
+          if (fwe[q] < 0.05 || q == 0) {
+            forests.add(forest(r.metaSites(), cm.meta(), cm.mega().rois().length, t, q, name, "cluster " + cm.mega().rois()[q]
+                + " (" + test.spatial().clusters().rows().get(q).extent() + " voxels, extent FWE p = "
+                + String.format(java.util.Locale.ROOT, "%.3g", fwe[q]) + ")", s));
+            shown++;
           }
         }
       }
@@ -207,10 +222,9 @@ public final class GroupPage {
     return found;
   }
 
-  private static ForestPlot forest(GroupStage.Result r, int t, int q, String contrast, String roi, GroupSettings s) {
-    SiteMeta sm = r.metaSites();
-    SiteMeta.ContrastResult cr = r.roiMeta().get(t);
-    int nr = r.rois().rois().length;
+  /** The forest plot of unit q (an ROI or a cluster) of the {@code nr} a meta-analysis pooled. */
+  private static ForestPlot forest(SiteMeta sm, SiteMeta.ContrastResult cr, int nr, int t, int q, String contrast, String roi,
+      GroupSettings s) {
     List<ForestPlot.Study> studies = new ArrayList<>();
     double wsum = 0;
     double[] w = new double[sm.sites().size()];
@@ -275,6 +289,13 @@ public final class GroupPage {
             + "random/fixed-effects pooling of the sites' own effects",
             GroupReports.table(dir, GroupOutputs.tableStem(s.metric(), GroupOutputs.label(c), "megameta") + ".tsv", conf)));
       }
+    }
+    for (GroupStage.ClusterMeta cm : r.clusterMeta()) {
+      String c = r.metaSites().contrastNames().get(cm.test());
+      out.add(new GroupReport.CaptionedTable("Mega- vs meta-analysis per cluster: " + c, "each cluster of the pooled "
+          + "analysis as an ROI: its cluster-extent FWE p and the GLM on the subjects' cluster means, beside the pooling of"
+          + " the sites' own effects there",
+          GroupReports.table(dir, GroupOutputs.tableStem(s.metric(), GroupOutputs.label(c), "clustermegameta") + ".tsv", conf)));
     }
     return out;
   }

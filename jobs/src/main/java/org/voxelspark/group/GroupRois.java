@@ -109,6 +109,20 @@ public final class GroupRois {
     for (int r : rois) {
       names.add(table.getOrDefault(r, "label-" + r));
     }
+    return analyse(jsc, blocks, design, labels, rois, names, settings);
+  }
+
+  /**
+   * The same analysis over any labelling of the reference grid, e.g. the clusters of a statistic
+   * map ({@link GroupStage}'s mega-vs-meta table per cluster).
+   *
+   * @param labels one label per voxel of the reference grid (NIfTI order); 0 and labels not in
+   *     {@code rois} are no ROI
+   * @param rois the ROI labels, ascending
+   * @param names their names, in the same order
+   */
+  public static Result analyse(JavaSparkContext jsc, JavaRDD<GroupBlock> blocks, Design design, int[] labels, int[] rois,
+      List<String> names, GroupSettings settings) {
     int n = design.subjects();
     int nr = rois.length;
     List<BlockSums> parts = new ArrayList<>(blocks.map(sums(jsc.broadcast(labels), rois, n)).collect());
@@ -127,7 +141,7 @@ public final class GroupRois {
     }
     GroupAnalysis.Result analysis = GroupAnalysis.run(design, y, nr,
         GroupAnalysis.Options.of(settings.shufflings(), settings.seed()).withTail(settings.tail()));
-    return new Result(rois, List.copyOf(names), y, counts, analysis);
+    return new Result(rois.clone(), List.copyOf(names), y, counts, analysis);
   }
 
   private static Function<GroupBlock, BlockSums> sums(Broadcast<int[]> labels, int[] rois, int n) {

@@ -88,6 +88,8 @@ public final class GroupStage {
    * @param meta the meta-analysis of each t-contrast, or null
    * @param metaSites the sites pooled and the sites left out (with why), or null
    * @param roiMeta the meta-analysis of each t-contrast on the ROI means (ROIs in place of voxels), or null
+   * @param clusterMeta per t-contrast with a cluster table, mega vs meta on its clusters (empty
+   *     without the meta-analysis or cluster inference)
    * @param blockVoxels the flat voxel indices of each block of the group mask, by block id
    * @param cohortMean per voxel (compact), the mean of the metric over the subjects with data (before harmonisation)
    * @param subjectMean per subject (design row), its mean of the metric over the group mask, before harmonisation
@@ -96,12 +98,27 @@ public final class GroupStage {
   public record Result(GroupInputs inputs, Design design, MaskedGrid grid, int[] coverage, Map<GlmOutput, double[]> glm,
       ShufflingSet shufflings, List<TestResult> tests, GroupRois.Result rois, Combat combat, List<GroupMeta.Result> meta,
       org.voxelspark.meta.SiteMeta metaSites, List<org.voxelspark.meta.SiteMeta.ContrastResult> roiMeta,
-      Map<Integer, int[]> blockVoxels, double[] cohortMean, double[] subjectMean, double[] subjectMeanHarmonised) {
+      List<ClusterMeta> clusterMeta, Map<Integer, int[]> blockVoxels, double[] cohortMean, double[] subjectMean, double[] subjectMeanHarmonised) {
     /** Number of voxels in the group mask. */
     public int voxels() {
       return grid.size();
     }
   }
+
+  /**
+   * Mega vs meta on the clusters of one t-contrast's statistic map: each cluster is used as an ROI,
+   * its per-subject mean taken over the cluster's voxels, once on the data the pooled analysis used
+   * (after ComBat when it is on: the "mega" GLM on cluster means) and once on the sites' own data
+   * (pooled by the meta-analysis, as {@link Result#roiMeta()} does for the atlas ROIs). The
+   * clusters come from the pooled analysis, so the cluster-mean statistics are descriptive (their
+   * inference is the cluster's FWE p from the permutation null); the meta-analysis then says
+   * whether the sites agree on the effect the pooled analysis found there.
+   *
+   * @param test index of the t-contrast in {@link Result#tests()}
+   * @param mega the cluster-mean analysis of the pooled data (ROI labels = cluster indices)
+   * @param meta the meta-analysis of the contrast on the sites' cluster means
+   */
+  public record ClusterMeta(int test, GroupRois.Result mega, org.voxelspark.meta.SiteMeta.ContrastResult meta) {}
 
   /**
    * What ComBat did.
@@ -395,13 +412,43 @@ public final class GroupStage {
             settings.atlasLabels(), settings.withShufflings(1), conf);
         roiMeta = siteMeta.pool(rawRois.means(), rawRois.rois().length);
       }
+      List<ClusterMeta> clusterMeta = new ArrayList<>();
+      if (siteMeta != null) {
+        for (int t = 0; t < design.contrasts().size(); t++) {
+          org.voxelspark.stats.GroupAnalysis.Spatial sp = results.get(t).spatial();
+          if (sp == null || sp.clusters() == null || sp.clusters().rows().isEmpty()) {
+            continue;
+          }
+          int nc = sp.clusters().rows().size();
+          int[] labels = new int[inputs.reference().voxelCount()];
+          for (int c = 0; c < total; c++) {
+            labels[grid.index(c)] = sp.clusters().labels()[c];
+          }
+          int[] ids = new int[nc];
+          List<String> names = new ArrayList<>();
+          for (int c = 0; c < nc; c++) {
+            ids[c] = sp.clusters().rows().get(c).label();
+            names.add("cluster-" + ids[c]);
+          }
+          int[] order = ids.clone();
+          java.util.Arrays.sort(order);
+          if (!java.util.Arrays.equals(order, ids)) {
+            throw new IllegalStateException("cluster labels are not in ascending row order");
+          }
+          GroupSettings one = settings.withShufflings(1);
+          GroupRois.Result mega = GroupRois.analyse(jsc, blocks, design, labels, ids, names, one);
+          GroupRois.Result own = blocks == raw ? mega : GroupRois.analyse(jsc, raw, design, labels, ids, names, one);
+          clusterMeta.add(new ClusterMeta(t, mega, siteMeta.pool(own.means(), nc).get(t)));
+        }
+      }
       Map<Integer, int[]> voxelsById = new java.util.TreeMap<>();
       idLists.forEach(t -> voxelsById.put(t._1(), t._2()));
       double[] cohortMean = new double[total];
       double[] subjectMean = subjectMeans(GroupFunctions.summaries(raw).collect(), grid, n, cohortMean);
       double[] subjectMeanHarmonised = blocks == raw ? null
           : subjectMeans(GroupFunctions.summaries(blocks).collect(), grid, n, new double[total]);
-      return new Result(inputs, design, grid, coverage, glm, set, results, rois, combat, meta, siteMeta, roiMeta, voxelsById,
+      return new Result(inputs, design, grid, coverage, glm, set, results, rois, combat, meta, siteMeta, roiMeta,
+          List.copyOf(clusterMeta), voxelsById,
           cohortMean, subjectMean, subjectMeanHarmonised);
     } finally {
       if (blocks != raw) {

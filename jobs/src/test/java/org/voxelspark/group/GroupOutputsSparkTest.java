@@ -128,6 +128,27 @@ class GroupOutputsSparkTest {
     assertEquals(3, Integer.parseInt(boxRow[13]), "three sites pooled");
     List<String> perSite = Files.readAllLines(Path.of(dir, "desc-fa_contrast-HCHFS_roisites.tsv"));
     assertEquals(1 + 2 * 3, perSite.size(), "2 ROIs x 3 sites");
+
+    // mega vs meta per cluster: the clusters of the pooled analysis as ROIs
+    List<String> clusterMeta = Files.readAllLines(Path.of(dir, "desc-fa_contrast-HCHFS_clustermegameta.tsv"));
+    assertEquals(megameta.get(0).replaceFirst("^roi", "cluster"), clusterMeta.get(0));
+    assertEquals(tsv.size(), clusterMeta.size(), "a row per cluster of the cluster table");
+    for (int c = 1; c < tsv.size(); c++) {
+      String[] cluster = tsv.get(c).split("\t");
+      String[] row = clusterMeta.get(c).split("\t");
+      assertEquals(cluster[0], row[0]);
+      // the contrast is linear in the data and every subject covers every voxel: the GLM on the
+      // cluster means has the mean of the voxels' contrast estimates as its effect
+      assertEquals(Double.parseDouble(cluster[14]), Double.parseDouble(row[2]), 1e-9 * (1 + Math.abs(Double.parseDouble(row[2]))),
+          "cluster " + cluster[0] + ": mega effect = mean voxel effect");
+      assertEquals(cluster[15], row[4], "mega FWE p = the cluster's extent FWE p");
+    }
+    String[] topCluster = clusterMeta.get(1).split("\t");
+    assertTrue(Double.parseDouble(topCluster[6]) > 0 && Double.parseDouble(topCluster[10]) < 0.05,
+        "the sites agree on the box cluster: " + clusterMeta.get(1));
+    assertEquals(3, Integer.parseInt(topCluster[13]));
+    assertEquals(1 + 3 * (tsv.size() - 1), Files.readAllLines(Path.of(dir, "desc-fa_contrast-HCHFS_clustersites.tsv")).size(),
+        "clusters x 3 sites");
   }
 
   @Test
@@ -135,8 +156,10 @@ class GroupOutputsSparkTest {
     Path page = Path.of(dir, "group.html");
     String html = Files.readString(page);
     List<org.voxelspark.testing.PageParts.Image> images = org.voxelspark.testing.PageParts.images(html);
-    // design, harmonisation, 2 maps x (ortho + mosaic), forest of the box ROI, null histogram
-    assertEquals(8, images.size(), "figures on the page");
+    // design, harmonisation, 2 maps x (ortho + mosaic), forests of the box ROI and of the largest
+    // cluster, null histogram
+    assertEquals(9, images.size(), "figures on the page");
+    assertTrue(html.contains("cluster 1 ("), "the largest cluster's forest plot");
     for (org.voxelspark.testing.PageParts.Image img : images) {
       java.awt.image.BufferedImage decoded = img.decode();
       assertEquals(img.width(), decoded.getWidth(), img.figure());
