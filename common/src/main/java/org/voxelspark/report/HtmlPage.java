@@ -12,7 +12,8 @@ import java.util.List;
  * <p><b>Markup contract</b> (tests and tools rely on it): a figure is
  * {@code <figure data-figure="ID"><img src="data:image/png;base64,…" alt="…">…</figure>}; a table
  * copied from a file is {@code <table data-source="FILE">} with one {@code <th>} per column and one
- * {@code <tr>} of {@code <td>}s per row, cell text exactly the file's (escaped).
+ * {@code <tr>} of {@code <td>}s per row, cell text exactly the file's (escaped), except that
+ * non-integer numbers are shown to 4 significant digits with the file's text in {@code data-value}.
  *
  * <p>Not thread-safe; build one page per thread.
  */
@@ -115,7 +116,13 @@ public final class HtmlPage {
     for (List<String> r : rows) {
       body.append("<tr>");
       for (String c : r) {
-        body.append("<td>").append(escape(c)).append("</td>");
+        String shown = displayNumber(c);
+        if (shown == null) {
+          body.append("<td>").append(escape(c)).append("</td>");
+        } else {
+          body.append("<td class=\"num\" data-value=\"").append(escape(c)).append("\" title=\"").append(escape(c)).append("\">")
+              .append(escape(shown)).append("</td>");
+        }
       }
       body.append("</tr>\n");
     }
@@ -125,6 +132,36 @@ public final class HtmlPage {
           .append("</a></p>\n");
     }
     return this;
+  }
+
+  /**
+   * How a table cell that holds a non-integer number is shown: 4 significant digits (plain notation
+   * for 10⁻³ ≤ |x| < 10⁵, else scientific, e.g. {@code 4.708e-14}); null for any other cell (text,
+   * integers, NaN), which is shown as it is. The exact text stays in the cell's {@code data-value}
+   * and {@code title} (a tooltip), so nothing of the file is lost on the page.
+   */
+  static String displayNumber(String cell) {
+    if (cell.isEmpty() || !(cell.indexOf('.') >= 0 || cell.indexOf('E') >= 0 || cell.indexOf('e') >= 0)) {
+      return null;
+    }
+    double x;
+    try {
+      x = Double.parseDouble(cell);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    if (!Double.isFinite(x)) {
+      return null;
+    }
+    if (x == 0) {
+      return "0";
+    }
+    double a = Math.abs(x);
+    if (a >= 1e-3 && a < 1e5) {
+      return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+    return String.format(java.util.Locale.ROOT, "%.3e", x).replaceFirst("0*e", "e").replaceFirst("\\.e", "e")
+        .replaceFirst("e\\+?(-?)0*(\\d)", "e$1$2");
   }
 
   /**

@@ -34,6 +34,24 @@ class HtmlPageTest {
   }
 
   @Test
+  void numbersAreShownToFourSignificantDigitsWithTheFilesTextKept() {
+    assertEquals("0.08713", HtmlPage.displayNumber("0.08713268601105667"));
+    assertEquals("70.8", HtmlPage.displayNumber("70.80089990666829"));
+    assertEquals("4.708e-14", HtmlPage.displayNumber("4.708238573859421E-14"));
+    assertEquals("1e-5", HtmlPage.displayNumber("1.0E-5"));
+    assertEquals("-2.448e-4", HtmlPage.displayNumber("-2.4479142741863393E-4"));
+    assertEquals("1.235e5", HtmlPage.displayNumber("123456.7"));
+    assertEquals("0", HtmlPage.displayNumber("0.0"));
+    for (String kept : List.of("63", "cst_left", "NaN", "n/a", "", "Infinity", "1.2.3")) {
+      assertEquals(null, HtmlPage.displayNumber(kept), kept + " is shown as it is");
+    }
+    TsvTable t = TsvTable.parse("n.tsv", "p\tname\n4.708238573859421E-14\tbox\n");
+    String html = new HtmlPage("p").table("data", t.source(), t.header(), t.rows()).render();
+    assertTrue(html.contains(">4.708e-14</td>"), "shown rounded");
+    assertEquals(t.rows(), PageParts.table(html, "n.tsv"), "the file's text read back from the page");
+  }
+
+  @Test
   void tsvParsingReportsBadRowsWithTheirLine() {
     UserInputException e = assertThrows(UserInputException.class, () -> TsvTable.parse("c.tsv", "a\tb\n1\n2\t3\n4\t5\t6\n"));
     assertEquals(2, e.problems().size());

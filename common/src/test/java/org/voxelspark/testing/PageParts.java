@@ -146,9 +146,11 @@ public final class PageParts {
     Matcher tr = Pattern.compile("<tr[^>]*>(.*?)</tr>", Pattern.DOTALL).matcher(body);
     while (tr.find()) {
       List<String> cells = new ArrayList<>();
-      Matcher td = Pattern.compile("<td[^>]*>(.*?)</td>", Pattern.DOTALL).matcher(tr.group(1));
+      Matcher td = Pattern.compile("<td([^>]*)>(.*?)</td>", Pattern.DOTALL).matcher(tr.group(1));
       while (td.find()) {
-        cells.add(unescape(td.group(1)));
+        // a number shown rounded carries the file's text in data-value
+        Matcher value = Pattern.compile("data-value=\"([^\"]*)\"").matcher(td.group(1));
+        cells.add(unescape(value.find() ? value.group(1) : td.group(2)));
       }
       out.add(cells);
     }
