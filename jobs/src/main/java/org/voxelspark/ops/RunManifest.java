@@ -8,8 +8,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,30 +87,22 @@ public final class RunManifest {
    * parsed is ignored with a warning: its run is then computed again.
    */
   public static RunManifest load(String outputDir, Configuration conf) {
-    SortedMap<RunKey, ManifestEntry> entries = new TreeMap<>();
     Path root = new Path(outputDir, MANIFEST_DIR + "/" + PARTICIPANT_STAGE);
+    List<Path> files = new ArrayList<>();
     try {
       FileSystem fs = root.getFileSystem(conf);
       if (fs.exists(root)) {
+        List<Path> subjects = new ArrayList<>();
         for (FileStatus subject : fs.listStatus(root)) {
-          if (!subject.isDirectory()) {
-            continue;
+          if (subject.isDirectory()) {
+            subjects.add(subject.getPath());
           }
-          for (FileStatus f : fs.listStatus(subject.getPath())) {
+        }
+        for (List<FileStatus> listing : inParallel(subjects, d -> List.of(fs.listStatus(d)))) {
+          for (FileStatus f : listing) {
             String name = f.getPath().getName();
-            if (!f.isFile() || !name.endsWith(".json") || name.startsWith(".")) {
-              continue;
-            }
-            try {
-              ManifestEntry e = JSON.readValue(HadoopFiles.readText(f.getPath().toString(), conf), ManifestEntry.class);
-              if (e.format() != FORMAT || !(e.key().entryPath()).equals(PARTICIPANT_STAGE + "/" + subject.getPath().getName()
-                  + "/" + name)) {
-                LOG.warn("run manifest: ignoring {} (format {} or name not as written by this version)", f.getPath(), e.format());
-                continue;
-              }
-              entries.put(e.key(), e);
-            } catch (IOException | RuntimeException e) {
-              LOG.warn("run manifest: ignoring unreadable entry {}: {}", f.getPath(), e.getMessage());
+            if (f.isFile() && name.endsWith(".json") && !name.startsWith(".")) {
+              files.add(f.getPath());
             }
           }
         }
@@ -116,7 +110,89 @@ public final class RunManifest {
     } catch (IOException e) {
       throw new UncheckedIOException("reading the run manifest in " + outputDir + ": " + e.getMessage(), e);
     }
+    SortedMap<RunKey, ManifestEntry> entries = new TreeMap<>();
+    for (ManifestEntry e : inParallel(files, f -> readEntry(f, conf))) {
+      if (e != null) {
+        entries.put(e.key(), e);
+      }
+    }
     return new RunManifest(outputDir, conf, entries);
+  }
+
+  /** The entry in {@code f}, or null (with a warning) when it is unreadable or not as this version writes it. */
+  private static ManifestEntry readEntry(Path f, Configuration conf) {
+    String name = f.getName();
+    String subject = f.getParent().getName();
+    try {
+      ManifestEntry e = JSON.readValue(HadoopFiles.readText(f.toString(), conf), ManifestEntry.class);
+      if (e.format() != FORMAT || !(e.key().entryPath()).equals(PARTICIPANT_STAGE + "/" + subject + "/" + name)) {
+        LOG.warn("run manifest: ignoring {} (format {} or name not as written by this version)", f, e.format());
+        return null;
+      }
+      return e;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("run manifest: ignoring unreadable entry {}: {}", f, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Threads that list and read the manifest's small files: on HDFS each is a round trip to the NameNode (and a DataNode). */
+  static final int LOAD_THREADS = 32;
+
+  private interface IoFunction<A, B> {
+    B apply(A a) throws IOException;
+  }
+
+  /**
+   * {@code f} over {@code items} on up to {@value #LOAD_THREADS} threads, results in the items'
+   * order: the driver reads one small file per committed run, and 20 000 sequential round trips
+   * to a distributed file system would take tens of seconds (docs/benchmarks.md, cluster projection).
+   */
+  private static <A, B> List<B> inParallel(List<A> items, IoFunction<A, B> f) {
+    if (items.size() < 2) {
+      List<B> out = new ArrayList<>();
+      for (A a : items) {
+        try {
+          out.add(f.apply(a));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
+      }
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(LOAD_THREADS, items.size()), r -> {
+          Thread t = new Thread(r, "voxelspark-manifest-load");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<B>> futures = new ArrayList<>();
+      for (A a : items) {
+        futures.add(pool.submit(() -> f.apply(a)));
+      }
+      List<B> out = new ArrayList<>(items.size());
+      for (java.util.concurrent.Future<B> fu : futures) {
+        try {
+          out.add(fu.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof IOException io) {
+            throw new UncheckedIOException(io.getMessage(), io);
+          }
+          if (c instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading the run manifest", e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** The committed runs, in key order. */

@@ -144,6 +144,16 @@ class IncrementalRunSparkTest {
     assertTrue(all.sparkJobs() > 0);
     assertEquals(6, all.summary().succeededRuns());
     assertTrue(java.util.Arrays.equals(fa, Files.readAllBytes(out.resolve("sub-01/dwi/sub-01_model-tensor_param-fa_dwimap.nii.gz"))));
+
+    // the manifest is read on parallel threads: the same entries, in key order, whatever finishes first;
+    // an unreadable entry is skipped (its run counts as not done) and does not stop the others
+    RunManifest again = RunManifest.load(out.toUri().toString(), new Configuration());
+    assertEquals(new ArrayList<>(m.entries().keySet()), new ArrayList<>(again.entries().keySet()));
+    Path broken = out.resolve(RunManifest.MANIFEST_DIR).resolve(again.entries().firstKey().entryPath());
+    Files.writeString(broken, "{ not json");
+    RunManifest partial = RunManifest.load(out.toUri().toString(), new Configuration());
+    assertEquals(5, partial.entries().size());
+    assertFalse(partial.entries().containsKey(again.entries().firstKey()));
   }
 
   @Test
