@@ -112,24 +112,26 @@ public final class TensorFitter {
 
   /** Whether the Vector API implementation loads (the module is present and its classes link). */
   private static boolean vectorAvailable() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+    if (!org.voxelspark.math.VectorApi.available() || org.voxelspark.math.LogExp.vectorColumns(1) == null
+        || org.voxelspark.linalg.SymmetricEigen3.vectorBatch() == null) {
       return false;
     }
     try {
-      Class.forName("org.voxelspark.dti.VectorTensorBatch");
-      return org.voxelspark.math.LogExp.vectorColumns(1) != null && org.voxelspark.linalg.SymmetricEigen3.vectorBatch() != null;
+      Class.forName(VECTOR_BATCH);
+      return true;
     } catch (ReflectiveOperationException | LinkageError e) {
       return false;
     }
   }
 
+  private static final String VECTOR_BATCH = "org.voxelspark.dti.VectorTensorBatch";
+
   private static TensorBatch vectorBatch(TensorModel model) {
-    try {
-      return (TensorBatch) Class.forName("org.voxelspark.dti.VectorTensorBatch").getDeclaredConstructor(TensorModel.class)
-          .newInstance(model);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("the Vector API tensor fit needs --add-modules jdk.incubator.vector", e);
+    TensorBatch b = org.voxelspark.math.VectorApi.instance(VECTOR_BATCH, TensorBatch.class, new Class<?>[] {TensorModel.class}, model);
+    if (b == null) {
+      throw new IllegalStateException("the Vector API tensor fit needs --add-modules jdk.incubator.vector");
     }
+    return b;
   }
 
   /** The implementation this JVM uses, e.g. "Vector API, 512-bit, 16 voxels per batch". */

@@ -71,14 +71,7 @@ public final class SymmetricEigen3 {
 
   /** The Vector API batch, or null when the JVM lacks {@code jdk.incubator.vector}. */
   public static Batch vectorBatch() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (Batch) Class.forName("org.voxelspark.linalg.VectorEigen3").getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null;
-    }
+    return org.voxelspark.math.VectorApi.instance("org.voxelspark.linalg.VectorEigen3", Batch.class);
   }
 
   private static final class PlainBatch implements Batch {

@@ -246,14 +246,7 @@ public final class LogExp {
    * lacks {@code jdk.incubator.vector}.
    */
   public static Columns vectorColumns(int capacity) {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (Columns) Class.forName("org.voxelspark.math.VectorLogExp").getDeclaredConstructor(int.class).newInstance(capacity);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null;
-    }
+    return VectorApi.instance("org.voxelspark.math.VectorLogExp", Columns.class, new Class<?>[] {int.class}, capacity);
   }
 
   private static final class PlainColumns implements Columns {

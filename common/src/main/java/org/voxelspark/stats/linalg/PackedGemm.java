@@ -38,14 +38,7 @@ public final class PackedGemm {
   private PackedGemm() {}
 
   private static Kernel loadVector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (Kernel) Class.forName("org.voxelspark.stats.linalg.VectorGemm").getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null;
-    }
+    return org.voxelspark.math.VectorApi.instance("org.voxelspark.stats.linalg.VectorGemm", Kernel.class);
   }
 
   /** The implementation in use, e.g. "Vector API, 512-bit" or "plain loop (C2 auto-vectorised)". */
