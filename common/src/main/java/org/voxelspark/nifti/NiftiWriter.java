@@ -43,6 +43,13 @@ public final class NiftiWriter {
   /** gzip level used by default: zlib's default (6), a good size/speed balance for float maps. */
   public static final int DEFAULT_GZIP_LEVEL = Deflater.DEFAULT_COMPRESSION;
 
+  /**
+   * gzip level of the {@code .nii.gz} maps the pipeline writes: 1, as nibabel writes them
+   * ({@code Opener.default_compresslevel}). Measured on a whole-brain subject's 27 maps (58 MB of
+   * floats): level 1 deflates in 0.17 s CPU to 5.8 MB, level 6 in 0.43 s to 5.4 MB.
+   */
+  public static final int MAP_GZIP_LEVEL = 1;
+
   private NiftiWriter() {}
 
   /** Writes to {@code out} (not closed), compressed when {@code gzip}, at the default level. */

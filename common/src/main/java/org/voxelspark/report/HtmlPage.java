@@ -160,8 +160,9 @@ public final class HtmlPage {
     if (a >= 1e-3 && a < 1e5) {
       return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
-    return String.format(java.util.Locale.ROOT, "%.3e", x).replaceFirst("0*e", "e").replaceFirst("\\.e", "e")
-        .replaceFirst("e\\+?(-?)0*(\\d)", "e$1$2");
+    String[] scientific = String.format(java.util.Locale.ROOT, "%.3e", x).split("e"); // "4.708", "-14"
+    String mantissa = scientific[0].replaceFirst("\\.?0+$", ""); // 1.000 -> 1, 1.200 -> 1.2
+    return mantissa + "e" + Integer.parseInt(scientific[1]);
   }
 
   /**

@@ -149,16 +149,8 @@ public final class RunManifest {
    * to a distributed file system would take tens of seconds (docs/benchmarks.md, cluster projection).
    */
   private static <A, B> List<B> inParallel(List<A> items, IoFunction<A, B> f) {
-    if (items.size() < 2) {
-      List<B> out = new ArrayList<>();
-      for (A a : items) {
-        try {
-          out.add(f.apply(a));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e.getMessage(), e);
-        }
-      }
-      return out;
+    if (items.isEmpty()) {
+      return List.of();
     }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
         Math.min(LOAD_THREADS, items.size()), r -> {

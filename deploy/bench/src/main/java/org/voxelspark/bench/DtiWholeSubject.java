@@ -61,7 +61,7 @@ import org.voxelspark.qc.TemporalStatistics;
  * participant stage's read); then what the participant stage does after reading, without Spark:
  * (c) the mean b0 and DIPY's median_otsu mask of it; (d) the kernels of the DWI plan (b0
  * statistics, mask, tensor fit) over 32³ blocks, extracted and reassembled as the stage does;
- * (e) writing the 12 maps of a DWI run as gzip NIfTI at the participant stage's level ({@link #MAP_GZIP_LEVEL}) (24 float volumes, a uint8 mask and an RGB
+ * (e) writing the 12 maps of a DWI run as gzip NIfTI at the participant stage's level ({@link NiftiWriter#MAP_GZIP_LEVEL}) (24 float volumes, a uint8 mask and an RGB
  * colour-FA). It prints each phase and the ratio of (b..e) to (b) and to (a).
  *
  * <p><b>kernel</b> times the tensor fit alone over the brain-mask voxels of the scan (read once),
@@ -70,8 +70,6 @@ import org.voxelspark.qc.TemporalStatistics;
  * {@code --add-modules jdk.incubator.vector} for the Vector API implementation; the line names it).
  */
 public final class DtiWholeSubject {
-  /** The maps' gzip level: the participant stage's ({@code HadoopFiles.OUTPUT_GZIP_LEVEL} in jobs). */
-  static final int MAP_GZIP_LEVEL = 1;
   private DtiWholeSubject() {}
 
   public static void main(String[] args) throws IOException {
@@ -232,7 +230,7 @@ public final class DtiWholeSubject {
     System.out.printf(Locale.ROOT, "  (c) mean b0 + median_otsu     %7.3f s (%.3f)%n", t[2], wall[2]);
     System.out.printf(Locale.ROOT, "  (d) kernels over 32^3 blocks  %7.3f s (%.3f)  %.0f k mask voxels/s%n", t[3], wall[3],
         maskVoxels / t[3] / 1e3);
-    System.out.printf(Locale.ROOT, "  (e) write 12 maps (gzip " + MAP_GZIP_LEVEL + ")    %7.3f s (%.3f)%n", t[4], wall[4]);
+    System.out.printf(Locale.ROOT, "  (e) write 12 maps (gzip " + NiftiWriter.MAP_GZIP_LEVEL + ")    %7.3f s (%.3f)%n", t[4], wall[4]);
     System.out.printf(Locale.ROOT, "  read -> maps written (b..e)   %7.3f s (%.3f) = %.2f x (b), %.2f x (a)%n", total, totalWall,
         total / t[1], total / t[0]);
   }
@@ -338,7 +336,7 @@ public final class DtiWholeSubject {
       NiftiHeader h = NiftiHeader.builder(in.geometry(), rgb ? 1 : count).datatype(rgb ? NiftiDatatype.RGB24
           : uint8 ? NiftiDatatype.UINT8 : NiftiDatatype.FLOAT32).build();
       try (OutputStream os = Files.newOutputStream(out.resolve("map" + m + ".nii.gz"))) {
-        NiftiWriter.write(h, data, os, true, MAP_GZIP_LEVEL);
+        NiftiWriter.write(h, data, os, true, NiftiWriter.MAP_GZIP_LEVEL);
       }
     }
   }
